@@ -1,0 +1,117 @@
+"""Apache Kafka as one KRaft node (broker and controller), run from jars resolved from Maven Central."""
+
+import asyncio
+import base64
+import shutil
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+from aiokafka.admin import AIOKafkaAdminClient
+
+from devstack.paths import SOURCE_DIR, cache_dir, digest, state_dir
+from devstack.process import Process, StartError, is_listening, launch, wait_until_ready
+
+POM = SOURCE_DIR / "kafka" / "pom.xml"
+# Fixed, so that a log dir formatted once is accepted on every later start.
+CLUSTER_ID = base64.urlsafe_b64encode(uuid.uuid5(uuid.NAMESPACE_DNS, "dev.sharik.om").bytes).decode().rstrip("=")
+
+
+def jars_dir() -> Path:
+    """Return the directory of Kafka's jars, resolving them with Maven the first time."""
+    target = cache_dir() / f"kafka-{digest(POM)}"
+    libs = target / "libs"
+    if libs.is_dir():
+        return libs
+    # Resolve into a temporary directory and rename it, so an interrupted download
+    # never leaves a half-filled libs/ that later runs would trust.
+    tmp = Path(tempfile.mkdtemp(prefix=".kafka-", dir=cache_dir()))
+    try:
+        subprocess.run(
+            ["mvn", "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
+             f"-DoutputDirectory={tmp / 'libs'}", "-DincludeScope=runtime"],
+            check=True,
+        )
+        try:
+            tmp.rename(target)
+        except OSError:
+            if not libs.is_dir():  # otherwise a concurrent run finished first, which is fine
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return libs
+
+
+def server_properties(*, port: int, controller_port: int, log_dir: Path) -> str:
+    """Return the configuration of a single-node KRaft cluster listening on loopback."""
+    return f"""\
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:{controller_port}
+listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}
+advertised.listeners=PLAINTEXT://127.0.0.1:{port}
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs={log_dir}
+# One node: every internal topic has a single replica.
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+default.replication.factor=1
+min.insync.replicas=1
+# Few internal partitions: the first consumer group then starts in a second, not ten.
+offsets.topic.num.partitions=5
+transaction.state.log.num.partitions=5
+share.coordinator.state.topic.num.partitions=5
+group.initial.rebalance.delay.ms=0
+# Services create their topics with the partitions they need; a typo must fail, not create a topic.
+auto.create.topics.enable=false
+"""
+
+
+def start(*, port: int = 9092, controller_port: int = 9093, timeout: float = 120) -> Process:
+    """Start Kafka on 127.0.0.1:`port` and return once it answers a metadata request."""
+    libs = jars_dir()
+    home = state_dir() / f"kafka-{port}"
+    home.mkdir(exist_ok=True)
+    props = home / "server.properties"
+    props.write_text(server_properties(port=port, controller_port=controller_port, log_dir=home / "data"))
+    classpath = f"{libs}/*"
+    # A short-lived JVM: skipping the optimising compiler makes it start faster.
+    formatted = subprocess.run(
+        ["java", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classpath, "kafka.tools.StorageTool",
+         "format", "-t", CLUSTER_ID, "-c", str(props), "--ignore-formatted"],
+        capture_output=True, text=True,
+    )
+    if formatted.returncode:
+        raise StartError(f"formatting {home / 'data'} failed:\n{formatted.stdout}{formatted.stderr}")
+    process = launch(
+        f"kafka-{port}", ["java", "-Xmx512m", "-cp", classpath, "kafka.Kafka", str(props)],
+        url=f"127.0.0.1:{port}",
+    )
+    wait_until_ready(process, lambda: answers(process.url), timeout=timeout)
+    return process
+
+
+def answers(bootstrap_servers: str) -> bool:
+    """Whether the cluster answers a metadata request that lists at least one broker."""
+    async def describe() -> bool:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=2000)
+        try:
+            await admin.start()
+            return bool((await admin.describe_cluster())["brokers"])
+        finally:
+            await admin.close()
+
+    host, _, port = bootstrap_servers.split(",")[0].rpartition(":")
+    # aiokafka logs every refused connection, so probe the port first.
+    if not is_listening(host, int(port)):
+        return False
+    try:
+        return asyncio.run(asyncio.wait_for(describe(), 5))
+    except Exception:
+        return False

@@ -1,0 +1,139 @@
+"""Background processes with a log file and a pid file: start, wait until they answer, stop gracefully."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from devstack.paths import state_dir
+
+
+class StartError(RuntimeError):
+    """A process exited or did not answer in time."""
+
+
+@dataclass
+class Process:
+    """A started process and the address it serves."""
+
+    name: str
+    url: str
+    popen: subprocess.Popen
+    log_file: Path
+    pid_file: Path
+
+    def stop(self, timeout: float = 30) -> None:
+        """Send SIGTERM, then SIGKILL if it has not exited after `timeout` seconds."""
+        stop_all([self], timeout=timeout)
+
+
+def pid_dir() -> Path:
+    """Return the directory of pid files, which `sharik-devstack stop` sweeps."""
+    path = state_dir() / "pids"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def launch(
+    name: str, argv: list[str], *, url: str, env: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> Process:
+    """Start `argv` in the background, its output appended to <state>/logs/<name>.log."""
+    log_file = state_dir() / "logs" / f"{name}.log"
+    log_file.parent.mkdir(exist_ok=True)
+    with log_file.open("ab") as log:
+        # A session of its own: Ctrl-C in the terminal reaches only the CLI, which
+        # then stops the processes in order instead of all dying at once.
+        popen = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})}, cwd=cwd, start_new_session=True,
+        )
+    pid_file = pid_dir() / f"{name}.pid"
+    pid_file.write_text(json.dumps({"pid": popen.pid, "argv": argv, "started": time.time()}))
+    return Process(name, url, popen, log_file, pid_file)
+
+
+def wait_until_ready(process: Process, answers: Callable[[], bool], *, timeout: float) -> None:
+    """Poll `answers` until it returns True; fail early if the process exits."""
+    deadline = time.monotonic() + timeout
+    while not answers():
+        if process.popen.poll() is not None:
+            process.pid_file.unlink(missing_ok=True)
+            raise StartError(f"{process.name} exited with {process.popen.returncode}:\n{log_tail(process)}")
+        if time.monotonic() > deadline:
+            process.stop()
+            raise StartError(f"{process.name} did not answer within {timeout:.0f}s:\n{log_tail(process)}")
+        time.sleep(0.25)
+
+
+def log_tail(process: Process, lines: int = 20) -> str:
+    """Return the last lines of the process's log, for error messages."""
+    return "\n".join(process.log_file.read_text(errors="replace").splitlines()[-lines:])
+
+
+def stop_all(processes: Iterable[Process], *, timeout: float = 30) -> None:
+    """Send SIGTERM to all at once, wait up to `timeout` seconds, then SIGKILL the rest."""
+    processes = list(processes)
+    for process in processes:
+        if process.popen.poll() is None:
+            process.popen.terminate()
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        try:
+            process.popen.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.popen.kill()
+            process.popen.wait()
+        process.pid_file.unlink(missing_ok=True)
+
+
+def is_listening(host: str, port: int) -> bool:
+    """Whether something accepts TCP connections on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def recorded() -> list[tuple[Path, dict]]:
+    """Return the pid files and their records, newest start first."""
+    records = [(path, json.loads(path.read_text())) for path in pid_dir().glob("*.pid")]
+    return sorted(records, key=lambda item: item[1]["started"], reverse=True)
+
+
+def is_alive(record: dict) -> bool:
+    """Whether the recorded process still runs (and the pid was not reused by another program)."""
+    try:
+        cmdline = Path(f"/proc/{record['pid']}/cmdline").read_bytes()
+        state = Path(f"/proc/{record['pid']}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    # A script started through its shebang shows the interpreter first, then the script.
+    return state != "Z" and record["argv"][0].encode() in cmdline.split(b"\0")[:2]
+
+
+def stop_recorded(*, timeout: float = 30) -> list[str]:
+    """Stop every process with a pid file, newest first, and return the names of those stopped."""
+    stopped = []
+    for path, record in recorded():
+        if is_alive(record):
+            terminate_pid(record, timeout=timeout)
+            stopped.append(path.stem)
+        path.unlink(missing_ok=True)
+    return stopped
+
+
+def terminate_pid(record: dict, *, timeout: float) -> None:
+    """SIGTERM a process we did not start ourselves, then SIGKILL it after `timeout` seconds."""
+    os.kill(record["pid"], signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while is_alive(record):
+        if time.monotonic() > deadline:
+            os.kill(record["pid"], signal.SIGKILL)
+            deadline = float("inf")
+        time.sleep(0.2)

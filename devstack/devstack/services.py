@@ -1,0 +1,102 @@
+"""The five Sharik services, each as a separate process running its console script."""
+
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from devstack.keys import dev_keys, dev_pseudonym_key
+from devstack.process import Process, StartError, launch, stop_all, wait_until_ready
+
+NAMES = ("consultation", "feedback", "voting", "notifier", "reporting")
+DEFAULT_PORTS = dict(zip(NAMES, range(8001, 8006)))
+
+
+@dataclass
+class Services:
+    """The running services, by name."""
+
+    processes: dict[str, Process]
+
+    @property
+    def urls(self) -> dict[str, str]:
+        """Return each service's base URL."""
+        return {name: process.url for name, process in self.processes.items()}
+
+    def stop(self, timeout: float = 30) -> None:
+        """Stop all services together: SIGTERM (they finish in-flight work), SIGKILL after `timeout`."""
+        stop_all(self.processes.values(), timeout=timeout)
+
+
+def service_env(
+    name: str, *, port: int, kafka_bootstrap_servers: str, mongodb_url: str, smtp_host: str, smtp_port: int
+) -> dict[str, str]:
+    """Return the environment variables configuring service `name` for the dev stack."""
+    prefix = name.upper() + "_"
+    env = {
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_PORT": str(port),
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
+        "MONGODB_URL": mongodb_url,
+        "MONGODB_DATABASE": f"sharik_{name}",
+        "ENVIRONMENT": "dev",
+        "JWT_PUBLIC_KEY": dev_keys()[1],
+        "PSEUDONYM_KEY": dev_pseudonym_key(),
+    }
+    if name == "notifier":
+        env |= {"SMTP_HOST": smtp_host, "SMTP_PORT": str(smtp_port)}
+    return {prefix + key: value for key, value in env.items()}
+
+
+def start_services(
+    *,
+    kafka_bootstrap_servers: str,
+    mongodb_url: str,
+    smtp_host: str = "127.0.0.1",
+    smtp_port: int = 1025,
+    ports: Mapping[str, int] | None = None,
+    env_overrides: Mapping[str, str] | None = None,
+    bin_dir: Path | None = None,
+    timeout: float = 90,
+) -> Services:
+    """Start the five services (logs in <state>/logs) and return once every /readyz answers 200.
+
+    `env_overrides` (full names, e.g. VOTING_ENVIRONMENT) win over the defaults;
+    `bin_dir` holds the console scripts, by default this interpreter's own.
+    """
+    ports = {**DEFAULT_PORTS, **(ports or {})}
+    bin_dir = bin_dir or Path(sys.executable).parent
+    processes: dict[str, Process] = {}
+    try:
+        for name in NAMES:
+            script = bin_dir / f"sharik-{name}"
+            if not script.exists():
+                raise StartError(f"{script} not found: is sharik-{name} installed in this environment?")
+            env = service_env(
+                name, port=ports[name], kafka_bootstrap_servers=kafka_bootstrap_servers,
+                mongodb_url=mongodb_url, smtp_host=smtp_host, smtp_port=smtp_port,
+            )
+            processes[name] = launch(
+                f"{name}-{ports[name]}", [str(script)], url=f"http://127.0.0.1:{ports[name]}",
+                env={**env, **(env_overrides or {}), "PYTHONUNBUFFERED": "1"},
+            )
+        # All were launched first, so they start side by side; this waits for the slowest.
+        deadline = time.monotonic() + timeout
+        for process in processes.values():
+            remaining = max(0.0, deadline - time.monotonic())
+            wait_until_ready(process, lambda url=process.url: is_ready(url), timeout=remaining)
+    except BaseException:
+        stop_all(processes.values())
+        raise
+    return Services(processes)
+
+
+def is_ready(url: str) -> bool:
+    """Whether GET <url>/readyz returns 200."""
+    try:
+        return httpx.get(f"{url}/readyz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False

@@ -1,0 +1,1 @@
+"""Consultation: participation campaigns and their lifecycle."""

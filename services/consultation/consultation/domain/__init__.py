@@ -1,0 +1,1 @@
+"""Pure domain of campaigns: no I/O, no framework."""

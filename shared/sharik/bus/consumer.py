@@ -1,0 +1,110 @@
+"""Consuming catalog events: one consumer group per service, commit after the handler
+succeeds, and a dead-letter topic for what cannot be handled.
+
+A message that is not a valid catalog event, or whose handler keeps failing, is
+published to `<topic>.dlq` with headers naming where it came from, then committed, so
+one poison message never stalls a partition. Only an outage of Kafka or the store
+propagates: the message is then nacked (not committed) and delivered again."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import structlog
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from pymongo.errors import ConnectionFailure
+
+from sharik.bus.topics import dead_letter_topic
+from sharik.errors import DomainError
+from sharik.events.base import Event
+from sharik.events.envelope import Envelope, MalformedEvent
+
+EventHandler = Callable[[Envelope], Awaitable[None]]
+
+log = structlog.get_logger(__name__)
+
+OUTAGE_PAUSE_SECONDS = 2.0
+
+
+async def _raw_body(message: KafkaMessage) -> bytes:
+    # The envelope parses the body itself, so a bad payload becomes a dead letter
+    # instead of a decoding error inside FastStream.
+    return message.body
+
+
+def subscribe_events(
+    broker: KafkaBroker,
+    *,
+    topic: str,
+    group_id: str,
+    handlers: dict[type[Event], EventHandler],
+    attempts: int = 3,
+    backoff_seconds: float = 0.2,
+) -> None:
+    """Register a subscriber on `topic` that dispatches each event to its handler.
+
+    Events of the topic without a handler are skipped (committed)."""
+
+    @broker.subscriber(
+        topic,
+        group_id=group_id,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        decoder=_raw_body,
+        title=f"{group_id}:{topic}",
+    )
+    async def consume(body: bytes, message: KafkaMessage) -> None:
+        headers = dict(message.headers)
+        try:
+            envelope = Envelope.parse(headers, body)
+        except MalformedEvent as error:
+            await _dead_letter(broker, message, group_id, str(error))
+            return
+        handler = handlers.get(type(envelope.event))
+        if handler is None:
+            return
+        bound = log.bind(event_type=envelope.type, event_id=envelope.id, group=group_id)
+        for attempt in range(1, attempts + 1):
+            try:
+                await handler(envelope)
+                return
+            except ConnectionFailure:
+                bound.warning("store unreachable; the event will be delivered again")
+                await asyncio.sleep(OUTAGE_PAUSE_SECONDS)
+                raise
+            except DomainError as error:
+                # A rule said no: trying again gives the same answer.
+                await _dead_letter(broker, message, group_id, f"{error.code}: {error.message}")
+                return
+            except Exception as error:  # noqa: BLE001 - any handler bug must not stall the partition
+                bound.warning("handler failed", attempt=attempt, error=repr(error))
+                if attempt == attempts:
+                    await _dead_letter(broker, message, group_id, repr(error))
+                    return
+                await asyncio.sleep(backoff_seconds * 2 ** (attempt - 1))
+
+
+async def _dead_letter(broker: KafkaBroker, message: KafkaMessage, group_id: str, error: str) -> None:
+    record = message.raw_message
+    log.error(
+        "dead-lettered",
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        group=group_id,
+        error=error,
+    )
+    await broker.publish(
+        message.body,
+        topic=dead_letter_topic(record.topic),
+        key=record.key,
+        headers={
+            **dict(message.headers),
+            "dlq_origin_topic": record.topic,
+            "dlq_origin_partition": str(record.partition),
+            "dlq_origin_offset": str(record.offset),
+            "dlq_consumer_group": group_id,
+            "dlq_error": error[:1000],
+        },
+    )

@@ -1,0 +1,37 @@
+"""Every public event by its CloudEvents type, and every topic with its partitions."""
+
+from sharik.events.base import Event
+from sharik.events.consultation import CampaignLaunched
+from sharik.events.feedback import ComplaintFiled, ComplaintStatusChanged
+from sharik.events.notifier import NotificationFailed, NotificationSent
+from sharik.events.voting import BallotClosed, BallotOpened, ResultPublished, VoteCast
+
+CATALOG: dict[str, type[Event]] = {
+    cls.type_name(): cls
+    for cls in (
+        CampaignLaunched,
+        BallotOpened,
+        VoteCast,
+        BallotClosed,
+        ResultPublished,
+        ComplaintFiled,
+        ComplaintStatusChanged,
+        NotificationSent,
+        NotificationFailed,
+    )
+}
+
+# Partitions per topic. Votes get many so one national ballot spreads over parallel
+# tally consumers; the rest are ordered per aggregate and modest in volume.
+TOPICS: dict[str, int] = {
+    "consultation.campaigns": 3,
+    "voting.ballots": 3,
+    "voting.votes": 12,
+    "feedback.complaints": 6,
+    "notifier.deliveries": 3,
+}
+
+
+def event_class(type_name: str) -> type[Event]:
+    """The catalog class for a CloudEvents type; KeyError when it is not in the catalog."""
+    return CATALOG[type_name]

@@ -1,0 +1,96 @@
+"""Events of the voting service (topics voting.ballots and voting.votes)."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sharik.events.base import Event, LocalizedText
+
+BallotKind = Literal["single_choice"]
+
+
+class BallotOption(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    option_id: str
+    label: LocalizedText
+
+
+class BallotOpened(Event):
+    """A ballot started accepting votes."""
+
+    name = "BallotOpened"
+    version = 1
+    topic = "voting.ballots"
+    subject_field = "ballot_id"
+
+    ballot_id: str
+    agency: str
+    campaign_id: str | None = None
+    kind: BallotKind
+    question: LocalizedText
+    options: tuple[BallotOption, ...]
+    opens_at: datetime
+    closes_at: datetime
+
+
+class VoteCast(Event):
+    """A vote was recorded. It never names the voter: only the ballot, the choice and
+    an unlinkable vote id (the voter's receipt is derived from it)."""
+
+    name = "VoteCast"
+    version = 1
+    topic = "voting.votes"
+    subject_field = "ballot_id"
+
+    ballot_id: str
+    vote_id: str
+    choice: tuple[str, ...] = Field(min_length=1)
+    cast_at: datetime
+
+    def partition_key(self) -> str:
+        # A national ballot must spread over partitions, so votes are keyed by their
+        # own id rather than the ballot's; a tally merges partial counts.
+        return self.vote_id
+
+
+class BallotClosed(Event):
+    """A ballot stopped accepting votes."""
+
+    name = "BallotClosed"
+    version = 1
+    topic = "voting.ballots"
+    subject_field = "ballot_id"
+
+    ballot_id: str
+    agency: str
+    closed_at: datetime
+    votes_cast: int = Field(ge=0)
+
+
+class OptionCount(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    option_id: str
+    label: LocalizedText
+    votes: int = Field(ge=0)
+    percent: float = Field(ge=0, le=100)
+
+
+class ResultPublished(Event):
+    """The final result of a closed ballot, counts per option."""
+
+    name = "ResultPublished"
+    version = 1
+    topic = "voting.ballots"
+    subject_field = "ballot_id"
+
+    ballot_id: str
+    agency: str
+    question: LocalizedText
+    counts: tuple[OptionCount, ...]
+    total_votes: int = Field(ge=0)
+    outcome: Literal["winner", "tie", "no_votes"]
+    winners: tuple[str, ...]
+    published_at: datetime

@@ -1,0 +1,82 @@
+"""The outbox relay: publishes the events queued in aggregates' `outbox` arrays, then
+removes them. Delivery is at least once (a crash between publish and removal publishes
+again, and consumers are idempotent); several replicas may relay at the same time."""
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+
+import structlog
+from faststream.kafka import KafkaBroker
+from opentelemetry import context, propagate
+from pymongo.asynchronous.collection import AsyncCollection
+
+log = structlog.get_logger(__name__)
+
+BATCH = 100
+
+
+class OutboxRelay:
+    """Background task that drains the outboxes of `collections`."""
+
+    def __init__(
+        self, broker: KafkaBroker, collections: Sequence[AsyncCollection], *, poll_seconds: float
+    ) -> None:
+        self._broker = broker
+        self._collections = list(collections)
+        self._poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    def wake(self) -> None:
+        """Relay now rather than at the next poll (called after a save)."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        """Finish the pass in flight, then stop."""
+        if self._task is None:
+            return
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+
+    async def drain(self) -> int:
+        """Publish everything queued now; return how many events were published."""
+        published = 0
+        for collection in self._collections:
+            cursor = collection.find({"outbox": {"$exists": True, "$ne": []}}, {"outbox": 1}).limit(BATCH)
+            async for document in cursor:
+                for entry in document["outbox"]:
+                    await self._publish(entry)
+                    await collection.update_one({"_id": document["_id"]}, {"$pull": {"outbox": entry}})
+                    published += 1
+        return published
+
+    async def _publish(self, entry: dict) -> None:
+        token = context.attach(propagate.extract(entry.get("trace") or {}))
+        try:
+            await self._broker.publish(
+                entry["body"].encode(),
+                topic=entry["topic"],
+                key=entry["key"].encode(),
+                # A copy: the tracing middleware adds headers in place, and the entry
+                # must stay as stored for the $pull that removes it to match.
+                headers=dict(entry["headers"]),
+            )
+        finally:
+            context.detach(token)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                while await self.drain():
+                    pass
+            except Exception as error:  # noqa: BLE001 - keep relaying after an outage
+                log.warning("outbox relay pass failed; retrying", error=repr(error))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+            self._wake.clear()

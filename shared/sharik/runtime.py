@@ -1,0 +1,144 @@
+"""The wiring every service shares: settings in, a running ASGI app out.
+
+A service builds one ServiceRuntime in its main.py, registers its subscribers and the
+collections whose outboxes to relay, then asks for the app. Tests pass their own
+broker or store client; otherwise real ones are built from the settings."""
+
+import asyncio
+from collections.abc import Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, FastAPI
+from faststream.kafka import KafkaBroker
+from faststream_fastapi import FastStreamAPI
+from prometheus_client import CollectorRegistry
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from sharik.auth.tokens import TokenVerifier
+from sharik.bus.broker import make_broker
+from sharik.bus.topics import ensure_topics
+from sharik.http import install_error_handlers, install_operational_routes
+from sharik.logging import configure_logging
+from sharik.metrics import RequestMetricsMiddleware, ServiceMetrics
+from sharik.outbox import OutboxRelay
+from sharik.settings import ServiceSettings
+from sharik.store import connect, ping
+from sharik.telemetry import tracer_provider
+
+log = structlog.get_logger(__name__)
+
+READINESS_TIMEOUT_SECONDS = 3.0
+
+
+class ServiceRuntime:
+    """Settings, broker, store, auth, metrics and the outbox relay of one service."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        *,
+        published: Sequence[str],
+        consumed: Sequence[str] = (),
+        broker: KafkaBroker | None = None,
+        mongo: AsyncMongoClient | None = None,
+    ) -> None:
+        configure_logging(settings.service_name, settings.log_level)
+        self.settings = settings
+        self.published = list(published)
+        self.consumed = list(consumed)
+        self.metrics = ServiceMetrics(CollectorRegistry())
+        self.tracer_provider = tracer_provider(settings.service_name, settings.otel_exporter_otlp_endpoint)
+        self.broker = broker or make_broker(
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            client_id=settings.service_name,
+            tracer_provider=self.tracer_provider,
+            registry=self.metrics.registry,
+        )
+        self.mongo = mongo or connect(settings.mongodb_url)
+        self.db: AsyncDatabase = self.mongo[settings.mongodb_database]
+        self.verifier = TokenVerifier(
+            public_keys=[settings.jwt_public_key], issuer=settings.jwt_issuer, audience=settings.jwt_audience
+        )
+        self.relay: OutboxRelay | None = None
+        self._outbox_collections: list[AsyncCollection] = []
+        self._startup_tasks: list = []
+
+    @property
+    def group_id(self) -> str:
+        """The service's consumer group: every replica shares the work."""
+        return f"sharik.{self.settings.service_name}"
+
+    def relay_outbox_of(self, *collections: AsyncCollection) -> None:
+        self._outbox_collections.extend(collections)
+
+    def on_startup(self, task) -> None:
+        """Run `task()` (a coroutine function) at start, after the store is reachable."""
+        self._startup_tasks.append(task)
+
+    def wake_relay(self) -> None:
+        if self.relay is not None:
+            self.relay.wake()
+
+    async def readiness_problems(self) -> list[str]:
+        problems = []
+        try:
+            await asyncio.wait_for(ping(self.mongo), READINESS_TIMEOUT_SECONDS)
+        except Exception as error:  # noqa: BLE001 - any failure means not ready
+            problems.append(f"store unreachable: {error!r}")
+        try:
+            if not await self.broker.ping(timeout=READINESS_TIMEOUT_SECONDS):
+                problems.append("broker unreachable")
+        except Exception as error:  # noqa: BLE001
+            problems.append(f"broker unreachable: {error!r}")
+        return problems
+
+    def app(
+        self, *, title: str, routers: Sequence[APIRouter], state: dict[str, Any], description: str = ""
+    ) -> FastStreamAPI:
+        """The ASGI app: the service's routes, the shared operational routes, and the
+        broker's lifecycle (start after topics exist; stop consuming, then flush).
+
+        `state` holds what the routes depend on (handlers, views), on `app.state`."""
+
+        @asynccontextmanager
+        async def lifespan(_app: FastAPI):
+            await ensure_topics(
+                self.settings.kafka_bootstrap_servers, published=self.published, consumed=self.consumed
+            )
+            for task in self._startup_tasks:
+                await task()
+            yield
+            if self.relay is not None:
+                await self.relay.stop()
+            await self.mongo.close()
+            self.tracer_provider.shutdown()
+
+        async def connect_broker(broker: KafkaBroker) -> None:
+            await broker.start()
+            if self._outbox_collections:
+                self.relay = OutboxRelay(
+                    broker, self._outbox_collections, poll_seconds=self.settings.outbox_poll_seconds
+                )
+                self.relay.start()
+            log.info("service started", port=self.settings.http_port)
+
+        fastapi = FastAPI(title=title, description=description, lifespan=lifespan)
+        fastapi.state.runtime = self
+        for name, value in state.items():
+            setattr(fastapi.state, name, value)
+        fastapi.add_middleware(RequestMetricsMiddleware, metrics=self.metrics)
+        install_error_handlers(fastapi)
+        install_operational_routes(fastapi)
+        for router in routers:
+            fastapi.include_router(router)
+        return FastStreamAPI(
+            self.broker,
+            application=fastapi,
+            asyncapi_path="/asyncapi",
+            safe_connection=True,
+            connection_hook=connect_broker,
+        )

@@ -1,0 +1,68 @@
+"""The service's MongoDB connection, and saving an aggregate with its events.
+
+Every state change is one single-document atomic update guarded by the aggregate's
+`version`, and the events it causes are pushed to the document's `outbox` array in
+that same update (HANDBOOK §3): no dual write, no multi-document transaction, so it
+works on FerretDB v1 as on a MongoDB replica set."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from opentelemetry import propagate
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+
+from sharik.errors import ConcurrentChange
+from sharik.events.envelope import Envelope
+
+
+def connect(url: str) -> AsyncMongoClient:
+    """A client that fails fast when the store is away, so /readyz answers quickly."""
+    return AsyncMongoClient(url, serverSelectionTimeoutMS=5000, tz_aware=True, uuidRepresentation="standard")
+
+
+async def ping(client: AsyncMongoClient) -> None:
+    await client.admin.command("ping")
+
+
+def outbox_entry(envelope: Envelope) -> dict[str, Any]:
+    """An event as the relay will publish it, with the caller's trace context so the
+    trace continues from the request through Kafka."""
+    trace_carrier: dict[str, str] = {}
+    propagate.inject(trace_carrier)
+    return {
+        "id": envelope.id,
+        "topic": envelope.event.topic,
+        "key": envelope.event.partition_key(),
+        "headers": envelope.headers(),
+        "body": envelope.body().decode(),
+        "trace": trace_carrier,
+    }
+
+
+async def insert_aggregate(
+    collection: AsyncCollection, document: Mapping[str, Any], events: Sequence[Envelope]
+) -> None:
+    """Store a new aggregate (version 1) with the events of its creation."""
+    await collection.insert_one(
+        {**document, "version": 1, "outbox": [outbox_entry(e) for e in events]}
+    )
+
+
+async def update_aggregate(
+    collection: AsyncCollection,
+    aggregate_id: Any,
+    *,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    events: Sequence[Envelope],
+) -> int:
+    """Apply `changes` ($set) and queue `events` if nobody changed the aggregate since
+    `expected_version`; return the new version or raise ConcurrentChange."""
+    update: dict[str, Any] = {"$set": {**changes, "version": expected_version + 1}}
+    if events:
+        update["$push"] = {"outbox": {"$each": [outbox_entry(e) for e in events]}}
+    result = await collection.update_one({"_id": aggregate_id, "version": expected_version}, update)
+    if result.matched_count == 0:
+        raise ConcurrentChange("the record changed while this request was handled; try again")
+    return expected_version + 1

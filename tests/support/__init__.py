@@ -1,0 +1,1 @@
+"""Helpers the tests share: running a service in-process against real infrastructure."""
