@@ -12,11 +12,11 @@ from functools import cache
 from types import ModuleType
 
 import pytest
-
-from devstack import ferretdb, kafka
 from devstack.keys import dev_keys
 from devstack.process import is_listening
 from devstack.smtp import Sink, start_sink
+
+from devstack import ferretdb, kafka
 
 
 @pytest.fixture(scope="session")

@@ -8,14 +8,57 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from devstack import ferretdb, kafka, smtp
+from devstack import demo, ferretdb, kafka, smtp
+from devstack.keys import dev_keys
 from devstack.paths import state_dir
-from devstack.process import Process, StartError, is_alive, recorded, stop_all, stop_recorded, terminate_pid
+from devstack.process import (
+    Process,
+    StartError,
+    is_alive,
+    recorded,
+    stop_all,
+    stop_recorded,
+    terminate_pid,
+    wait_until_ready,
+)
 from devstack.services import start_services
+from sharik.auth import mint_token
 
 
 def after_start(urls: dict[str, str]) -> None:
-    """HOOK for the lead: runs once everything answers, e.g. to load demo data and print tokens."""
+    """Load the demo and print its ids, tokens and a first request to try."""
+    tokens = demo.demo_tokens()
+    ids = demo.load(urls, tokens)
+    print(f"\ndemo agency {demo.AGENCY!r}: campaign {ids['campaign']}, ballot {ids['ballot']} (open)")
+    for role, token in tokens.items():
+        print(f"\n{role} token:\n{token}")
+    print(
+        "\ntry:\n"
+        f"  curl -H 'authorization: Bearer <citizen token>' -H 'content-type: application/json' \\\n"
+        f"       -d '{{\"choice\": \"human-and-society\"}}' {urls['voting']}/ballots/{ids['ballot']}/votes\n"
+    )
+
+
+def token(argv: list[str]) -> int:
+    """Print a development token signed with this machine's dev key."""
+    parser = argparse.ArgumentParser(prog="sharik token", description=token.__doc__)
+    parser.add_argument("--role", required=True, action="append", dest="roles")
+    parser.add_argument("--subject", default=None)
+    parser.add_argument("--agency")
+    parser.add_argument("--governorate")
+    parser.add_argument("--wilayat")
+    args = parser.parse_args(argv)
+    print(
+        mint_token(
+            dev_keys()[0],
+            subject=args.subject or f"dev-{args.roles[0]}",
+            roles=args.roles,
+            agency=args.agency,
+            governorate=args.governorate,
+            wilayat=args.wilayat,
+        )
+    )
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("infra", help="start only Kafka, FerretDB and SMTP; Ctrl-C stops all")
     commands.add_parser("stop", help="stop a stack started by up or infra, and any leftover process")
     commands.add_parser("status", help="list the processes the devstack started")
-    command = parser.parse_args(argv).command
+    commands.add_parser("token", help="print a development bearer token (see token --help)", add_help=False)
+    args, rest = parser.parse_known_args(argv)
+    command = args.command
+    if command == "token":
+        return token(rest)
     if command == "stop":
         return stop()
     if command == "status":
@@ -49,10 +96,14 @@ def run(*, with_services: bool) -> int:
     # starting us in the background (`&`) makes us ignore it.
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, signal.default_int_handler)
-    infra: list[Process] = []
+    infra: list[Process] = []  # filled as they start, so Ctrl-C at any moment stops what runs
     services = None
     try:
-        infra = start_infra()
+        prepare()
+        for component in (kafka, ferretdb, smtp):
+            infra.append(component.launch())
+        for process in infra:  # launched side by side, so this waits for the slowest
+            wait_until_ready(process, timeout=120)
         kafka_process, ferretdb_process, smtp_process = infra
         urls = {"kafka": kafka_process.url, "mongodb": ferretdb_process.url, "smtp": smtp_process.url}
         if with_services:
@@ -61,7 +112,8 @@ def run(*, with_services: bool) -> int:
         for name, url in urls.items():
             print(f"{name:>13}  {url}")
         print(f"{'mail':>13}  {state_dir() / 'mail'}\n{'logs':>13}  {state_dir() / 'logs'}")
-        after_start(urls)
+        if services:
+            after_start(services.urls)
         print("running; Ctrl-C stops everything", flush=True)
         if watch(infra + list(services.processes.values() if services else [])):
             return 1
@@ -70,21 +122,16 @@ def run(*, with_services: bool) -> int:
     finally:
         if services:
             services.stop()
-        for process in reversed(infra):
-            process.stop()
+        stop_all(reversed(infra))
         supervisor.unlink(missing_ok=True)
     return 0
 
 
-def start_infra() -> list[Process]:
-    """Start Kafka, FerretDB and SMTP side by side (a cold cache downloads and builds at once)."""
+def prepare() -> None:
+    """Download Kafka and build FerretDB side by side, for a cold cache."""
     with ThreadPoolExecutor() as pool:
-        futures = [pool.submit(kafka.start), pool.submit(ferretdb.start), pool.submit(smtp.start)]
-    failed = [future.exception() for future in futures if future.exception()]
-    if failed:
-        stop_all(future.result() for future in futures if not future.exception())
-        raise failed[0]
-    return [future.result() for future in futures]
+        for ready in [pool.submit(kafka.jars_dir), pool.submit(ferretdb.binary)]:
+            ready.result()
 
 
 def watch(processes: list[Process]) -> Process:

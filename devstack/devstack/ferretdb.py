@@ -6,8 +6,9 @@ from pathlib import Path
 
 from pymongo import MongoClient
 
+from devstack import process
 from devstack.paths import SOURCE_DIR, cache_dir, digest, state_dir
-from devstack.process import Process, launch, wait_until_ready
+from devstack.process import Process, wait_until_ready
 
 SOURCE = SOURCE_DIR / "ferretdb"
 
@@ -27,14 +28,18 @@ def binary() -> Path:
 
 def start(*, port: int = 27017, timeout: float = 60) -> Process:
     """Start FerretDB on 127.0.0.1:`port` and return once it answers a ping."""
+    return wait_until_ready(launch(port=port), timeout=timeout)
+
+
+def launch(*, port: int = 27017) -> Process:
+    """Start FerretDB on 127.0.0.1:`port` without waiting for it to answer."""
+    url = f"mongodb://127.0.0.1:{port}/"
     data = state_dir() / f"ferretdb-{port}"
     data.mkdir(exist_ok=True)
-    process = launch(
+    return process.launch(
         f"ferretdb-{port}", [str(binary()), "-listen", f"127.0.0.1:{port}", "-data", str(data)],
-        url=f"mongodb://127.0.0.1:{port}/",
+        url=url, ports=(port,), answers=lambda: answers(url),
     )
-    wait_until_ready(process, lambda: answers(process.url), timeout=timeout)
-    return process
 
 
 def answers(url: str) -> bool:

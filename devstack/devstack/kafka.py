@@ -10,8 +10,9 @@ from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
 
+from devstack import process
 from devstack.paths import SOURCE_DIR, cache_dir, digest, state_dir
-from devstack.process import Process, StartError, is_listening, launch, wait_until_ready
+from devstack.process import Process, StartError, is_listening, wait_until_ready
 
 POM = SOURCE_DIR / "kafka" / "pom.xml"
 # Fixed, so that a log dir formatted once is accepted on every later start.
@@ -75,6 +76,11 @@ auto.create.topics.enable=false
 
 def start(*, port: int = 9092, controller_port: int = 9093, timeout: float = 120) -> Process:
     """Start Kafka on 127.0.0.1:`port` and return once it answers a metadata request."""
+    return wait_until_ready(launch(port=port, controller_port=controller_port), timeout=timeout)
+
+
+def launch(*, port: int = 9092, controller_port: int = 9093) -> Process:
+    """Start Kafka on 127.0.0.1:`port` without waiting for it to answer."""
     libs = jars_dir()
     home = state_dir() / f"kafka-{port}"
     home.mkdir(exist_ok=True)
@@ -89,12 +95,10 @@ def start(*, port: int = 9092, controller_port: int = 9093, timeout: float = 120
     )
     if formatted.returncode:
         raise StartError(f"formatting {home / 'data'} failed:\n{formatted.stdout}{formatted.stderr}")
-    process = launch(
+    return process.launch(
         f"kafka-{port}", ["java", "-Xmx512m", "-cp", classpath, "kafka.Kafka", str(props)],
-        url=f"127.0.0.1:{port}",
+        url=f"127.0.0.1:{port}", ports=(port, controller_port), answers=lambda: answers(f"127.0.0.1:{port}"),
     )
-    wait_until_ready(process, lambda: answers(process.url), timeout=timeout)
-    return process
 
 
 def answers(bootstrap_servers: str) -> bool:

@@ -3,7 +3,6 @@
 import os
 import secrets
 from collections.abc import Callable
-from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec

@@ -19,10 +19,11 @@ class StartError(RuntimeError):
 
 @dataclass
 class Process:
-    """A started process and the address it serves."""
+    """A started process, the address it serves and how to tell that it answers there."""
 
     name: str
     url: str
+    answers: Callable[[], bool]
     popen: subprocess.Popen
     log_file: Path
     pid_file: Path
@@ -40,9 +41,19 @@ def pid_dir() -> Path:
 
 
 def launch(
-    name: str, argv: list[str], *, url: str, env: Mapping[str, str] | None = None, cwd: Path | None = None
+    name: str,
+    argv: list[str],
+    *,
+    url: str,
+    ports: Iterable[int],
+    answers: Callable[[], bool],
+    env: Mapping[str, str] | None = None,
 ) -> Process:
     """Start `argv` in the background, its output appended to <state>/logs/<name>.log."""
+    # Otherwise whatever holds the port would answer the readiness check in its place.
+    busy = [port for port in ports if is_listening("127.0.0.1", port)]
+    if busy:
+        raise StartError(f"cannot start {name}: 127.0.0.1:{busy[0]} is already in use")
     log_file = state_dir() / "logs" / f"{name}.log"
     log_file.parent.mkdir(exist_ok=True)
     with log_file.open("ab") as log:
@@ -50,17 +61,17 @@ def launch(
         # then stops the processes in order instead of all dying at once.
         popen = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})}, cwd=cwd, start_new_session=True,
+            env={**os.environ, **(env or {})}, start_new_session=True,
         )
     pid_file = pid_dir() / f"{name}.pid"
     pid_file.write_text(json.dumps({"pid": popen.pid, "argv": argv, "started": time.time()}))
-    return Process(name, url, popen, log_file, pid_file)
+    return Process(name, url, answers, popen, log_file, pid_file)
 
 
-def wait_until_ready(process: Process, answers: Callable[[], bool], *, timeout: float) -> None:
-    """Poll `answers` until it returns True; fail early if the process exits."""
+def wait_until_ready(process: Process, *, timeout: float) -> Process:
+    """Poll `process.answers` until it returns True; fail early if the process exits."""
     deadline = time.monotonic() + timeout
-    while not answers():
+    while not process.answers():
         if process.popen.poll() is not None:
             process.pid_file.unlink(missing_ok=True)
             raise StartError(f"{process.name} exited with {process.popen.returncode}:\n{log_tail(process)}")
@@ -68,6 +79,7 @@ def wait_until_ready(process: Process, answers: Callable[[], bool], *, timeout: 
             process.stop()
             raise StartError(f"{process.name} did not answer within {timeout:.0f}s:\n{log_tail(process)}")
         time.sleep(0.25)
+    return process
 
 
 def log_tail(process: Process, lines: int = 20) -> str:

@@ -12,7 +12,7 @@ from devstack.keys import dev_keys, dev_pseudonym_key
 from devstack.process import Process, StartError, launch, stop_all, wait_until_ready
 
 NAMES = ("consultation", "feedback", "voting", "notifier", "reporting")
-DEFAULT_PORTS = dict(zip(NAMES, range(8001, 8006)))
+DEFAULT_PORTS = dict(zip(NAMES, range(8001, 8006), strict=True))
 
 
 @dataclass
@@ -79,15 +79,16 @@ def start_services(
                 name, port=ports[name], kafka_bootstrap_servers=kafka_bootstrap_servers,
                 mongodb_url=mongodb_url, smtp_host=smtp_host, smtp_port=smtp_port,
             )
+            url = f"http://127.0.0.1:{ports[name]}"
             processes[name] = launch(
-                f"{name}-{ports[name]}", [str(script)], url=f"http://127.0.0.1:{ports[name]}",
-                env={**env, **(env_overrides or {}), "PYTHONUNBUFFERED": "1"},
+                f"{name}-{ports[name]}", [str(script)], url=url, ports=(ports[name],),
+                answers=lambda url=url: is_ready(url), env={**env, **(env_overrides or {}), "PYTHONUNBUFFERED": "1"},
             )
         # All were launched first, so they start side by side; this waits for the slowest.
         deadline = time.monotonic() + timeout
         for process in processes.values():
             remaining = max(0.0, deadline - time.monotonic())
-            wait_until_ready(process, lambda url=process.url: is_ready(url), timeout=remaining)
+            wait_until_ready(process, timeout=remaining)
     except BaseException:
         stop_all(processes.values())
         raise

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from devstack import process
 from devstack.paths import state_dir
-from devstack.process import Process, launch, wait_until_ready
+from devstack.process import Process, wait_until_ready
 
 
 class MaildirHandler:
@@ -79,13 +80,16 @@ def free_port(host: str) -> int:
 
 def start(*, port: int = 1025, maildir: Path | None = None, timeout: float = 20) -> Process:
     """Start the SMTP server as a separate process and return once it greets."""
+    return wait_until_ready(launch(port=port, maildir=maildir), timeout=timeout)
+
+
+def launch(*, port: int = 1025, maildir: Path | None = None) -> Process:
+    """Start the SMTP server as a separate process without waiting for it to greet."""
     maildir = maildir or state_dir() / "mail"
-    process = launch(
+    return process.launch(
         f"smtp-{port}", [sys.executable, "-m", "devstack.smtp", "--port", str(port), "--maildir", str(maildir)],
-        url=f"smtp://127.0.0.1:{port}",
+        url=f"smtp://127.0.0.1:{port}", ports=(port,), answers=lambda: answers("127.0.0.1", port),
     )
-    wait_until_ready(process, lambda: answers("127.0.0.1", port), timeout=timeout)
-    return process
 
 
 def answers(host: str, port: int) -> bool:

@@ -70,7 +70,7 @@ class ServiceRuntime:
     @property
     def group_id(self) -> str:
         """The service's consumer group: every replica shares the work."""
-        return f"sharik.{self.settings.service_name}"
+        return self.settings.consumer_group or f"sharik.{self.settings.service_name}"
 
     def relay_outbox_of(self, *collections: AsyncCollection) -> None:
         self._outbox_collections.extend(collections)

@@ -8,6 +8,7 @@ import jsonschema
 # The Compose Specification's own schema, vendored (see compose-spec.SOURCE.md).
 SCHEMA_PATH = pathlib.Path(__file__).with_name("compose-spec.json")
 INFRASTRUCTURE = {"kafka": "apache/kafka:4.1.1", "mongo": "mongo:7", "mailpit": "axllent/mailpit"}
+ONE_SHOT = {"keys"}  # jobs the services wait to complete, rather than to be healthy
 
 
 def test_compose_file_matches_the_compose_specification(compose):
@@ -18,7 +19,7 @@ def test_compose_file_matches_the_compose_specification(compose):
 
 
 def test_exactly_the_expected_services(compose, service_ports):
-    assert set(compose["services"]) == set(INFRASTRUCTURE) | set(service_ports)
+    assert set(compose["services"]) == set(INFRASTRUCTURE) | set(service_ports) | ONE_SHOT
 
 
 def test_infrastructure_images(compose):
@@ -28,6 +29,8 @@ def test_infrastructure_images(compose):
 
 def test_every_service_has_a_healthcheck(compose):
     for name, definition in compose["services"].items():
+        if name in ONE_SHOT:
+            continue
         healthcheck = definition.get("healthcheck", {})
         assert healthcheck.get("test") and not healthcheck.get("disable"), name
         assert healthcheck["test"][0] in ("CMD", "CMD-SHELL"), name
@@ -72,8 +75,15 @@ def test_service_environment(compose, service, port):
 
 
 def test_service_waits_for_healthy_dependencies(compose, service):
-    depends_on = compose["services"][service]["depends_on"]
+    depends_on = dict(compose["services"][service]["depends_on"])
+    assert depends_on.pop("keys") == {"condition": "service_completed_successfully"}
     expected = {"kafka", "mongo"} | ({"mailpit"} if service == "notifier" else set())
     assert set(depends_on) == expected
     for dependency in depends_on.values():
         assert dependency["condition"] == "service_healthy"
+
+
+def test_service_reads_the_token_key_from_the_keys_volume(compose, service):
+    definition = compose["services"][service]
+    assert "keys:/keys:ro" in definition["volumes"]
+    assert definition["environment"][f"{service.upper()}_JWT_PUBLIC_KEY_FILE"] == "/keys/public.pem"

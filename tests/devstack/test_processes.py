@@ -6,9 +6,11 @@ import sys
 from email.message import EmailMessage
 
 import httpx
+import pytest
+from devstack.process import StartError
+from devstack.services import NAMES, start_services
 
 from devstack import smtp
-from devstack.services import NAMES, start_services
 
 # Stands in for a service's console script: serves /readyz on its configured port and
 # echoes the environment the devstack gave it.
@@ -69,3 +71,8 @@ def test_services_get_their_settings_and_stop(tmp_path, jwt_keys):
     assert voting["VOTING_JWT_PUBLIC_KEY"] == jwt_keys[1]
     assert notifier["NOTIFIER_SMTP_PORT"] == "2525"
     assert all(process.popen.poll() is not None for process in services.processes.values())
+
+
+def test_a_busy_port_is_refused_rather_than_mistaken_for_a_start(smtp_sink, tmp_path):
+    with pytest.raises(StartError, match="already in use"):
+        smtp.launch(port=smtp_sink.port, maildir=tmp_path)

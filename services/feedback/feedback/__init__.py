@@ -1,0 +1,1 @@
+"""Feedback: complaints, suggestions and reports to government agencies (Tajawob)."""

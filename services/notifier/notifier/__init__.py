@@ -1,0 +1,2 @@
+"""Notifier: citizens' subscriptions, and the messages sent to them when campaigns open
+and results are published."""

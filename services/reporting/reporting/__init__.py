@@ -1,0 +1,1 @@
+"""Reporting: the public transparency read model, projected from every public topic."""

@@ -24,7 +24,9 @@ class Event(BaseModel):
     version: ClassVar[int]
     topic: ClassVar[str]
     subject_field: ClassVar[str]
-    """The payload field that names the aggregate; it is the Kafka key and ce_subject."""
+    """The payload field that names the aggregate: ce_subject, and the Kafka key."""
+    key_field: ClassVar[str | None] = None
+    """A different field for the Kafka key, where one aggregate must spread over partitions."""
 
     @classmethod
     def type_name(cls) -> str:
@@ -35,5 +37,5 @@ class Event(BaseModel):
         return str(getattr(self, self.subject_field))
 
     def partition_key(self) -> str:
-        """Kafka key: the aggregate id, so one aggregate's events stay in order."""
-        return self.subject()
+        """Kafka key: by default the aggregate id, so one aggregate's events stay in order."""
+        return str(getattr(self, self.key_field or self.subject_field))

@@ -43,16 +43,14 @@ class VoteCast(Event):
     version = 1
     topic = "voting.votes"
     subject_field = "ballot_id"
+    # A national ballot must spread over partitions, so votes are keyed by their own
+    # id rather than the ballot's; tally consumers merge partial counts.
+    key_field = "vote_id"
 
     ballot_id: str
     vote_id: str
     choice: tuple[str, ...] = Field(min_length=1)
     cast_at: datetime
-
-    def partition_key(self) -> str:
-        # A national ballot must spread over partitions, so votes are keyed by their
-        # own id rather than the ballot's; a tally merges partial counts.
-        return self.vote_id
 
 
 class BallotClosed(Event):

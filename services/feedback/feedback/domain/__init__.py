@@ -1,0 +1,1 @@
+"""Pure domain of complaints: no I/O, no framework."""

@@ -1,0 +1,27 @@
+"""Notifier settings, from NOTIFIER_* environment variables."""
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from sharik.settings import ServiceSettings
+
+
+class NotifierSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTIFIER_", extra="ignore")
+
+    service_name: str = "notifier"
+    http_port: int = 8004
+    mongodb_database: str = "sharik_notifier"
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_sender: str = "Sharik <no-reply@sharik.local>"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+
+    delivery_attempts: int = Field(default=5, ge=1)
+    retry_base_seconds: float = Field(default=2.0, gt=0)
+    delivery_poll_seconds: float = Field(default=1.0, gt=0)
+    delivery_concurrency: int = Field(default=4, ge=1)
+    """Deliveries one replica sends at the same time."""

@@ -1,0 +1,1 @@
+"""Pure domain of notifications: subscriptions, messages, deliveries. No I/O."""

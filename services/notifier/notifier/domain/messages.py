@@ -1,0 +1,142 @@
+"""What a subscriber reads: a subject and a plain-text body in their language, with the
+other language below, so a message forwarded to a relative still reads."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Literal
+
+Language = Literal["ar", "en"]
+
+# Oman keeps UTC+4 all year (no daylight saving), so a fixed offset is exact.
+MUSCAT = timezone(timedelta(hours=4))
+
+
+@dataclass(frozen=True)
+class Text:
+    ar: str
+    en: str
+
+    def in_(self, language: Language) -> str:
+        return self.ar if language == "ar" else self.en
+
+
+@dataclass(frozen=True)
+class CampaignNotice:
+    """A campaign opened to the public."""
+
+    kind: str
+    title: Text
+    summary: Text
+    opens_at: datetime
+    closes_at: datetime
+
+
+@dataclass(frozen=True)
+class OptionTally:
+    option_id: str
+    label: Text
+    votes: int
+    percent: float
+
+
+@dataclass(frozen=True)
+class ResultNotice:
+    """The final count of a ballot."""
+
+    question: Text
+    counts: tuple[OptionTally, ...]
+    total_votes: int
+    outcome: Literal["winner", "tie", "no_votes"]
+    winners: tuple[str, ...]
+
+
+Notice = CampaignNotice | ResultNotice
+
+
+@dataclass(frozen=True)
+class Message:
+    language: Language
+    subject: str
+    body: str
+
+
+KINDS = {
+    "consultation": Text(ar="استشارة عامة", en="Public consultation"),
+    "survey": Text(ar="استبيان", en="Survey"),
+    "poll": Text(ar="استطلاع رأي", en="Poll"),
+    "idea_competition": Text(ar="مسابقة أفكار", en="Idea competition"),
+    "initiative": Text(ar="مبادرة", en="Initiative"),
+}
+
+PHRASES = {
+    "new": Text(ar="جديد", en="New"),
+    "window": Text(
+        ar="المشاركة متاحة من {opens} إلى {closes} بتوقيت مسقط",
+        en="Open for participation from {opens} to {closes}, Muscat time",
+    ),
+    "result": Text(ar="النتيجة", en="Result"),
+    "total": Text(ar="مجموع الأصوات: {total}", en="Total votes: {total}"),
+    "votes": Text(ar="{votes} صوت ({percent}%)", en="{votes} votes ({percent}%)"),
+    "winner": Text(ar="الخيار الفائز: {options}", en="Winner: {options}"),
+    "tie": Text(ar="تعادل بين: {options}", en="Tie between: {options}"),
+    "no_votes": Text(ar="لم تُسجَّل أي أصوات.", en="No votes were cast."),
+    "footer": Text(
+        ar="تصلك هذه الرسالة لأنك اشتركت في تنبيهات منصة شارك. يمكنك إلغاء الاشتراك من حسابك.",
+        en="You receive this because you subscribed to Sharik alerts. You can unsubscribe from your account.",
+    ),
+}
+
+_SEPARATOR = "\n\n— — —\n\n"
+
+
+def render(notice: Notice, language: Language) -> Message:
+    """The message for a subscriber who reads `language`."""
+    other: Language = "en" if language == "ar" else "ar"
+    body = _body(notice, language) + _SEPARATOR + _body(notice, other)
+    return Message(language=language, subject=_subject(notice, language), body=body + "\n")
+
+
+def _subject(notice: Notice, language: Language) -> str:
+    if isinstance(notice, CampaignNotice):
+        kind = KINDS.get(notice.kind, PHRASES["new"]).in_(language)
+        return f"{kind}: {notice.title.in_(language)}"
+    return f"{PHRASES['result'].in_(language)}: {notice.question.in_(language)}"
+
+
+def _body(notice: Notice, language: Language) -> str:
+    if isinstance(notice, CampaignNotice):
+        lines = [
+            _subject(notice, language),
+            "",
+            notice.summary.in_(language),
+            "",
+            PHRASES["window"].in_(language).format(opens=_day(notice.opens_at), closes=_day(notice.closes_at)),
+        ]
+    else:
+        lines = [_subject(notice, language), "", *_result_lines(notice, language)]
+    return "\n".join([*lines, "", PHRASES["footer"].in_(language)])
+
+
+def _result_lines(notice: ResultNotice, language: Language) -> list[str]:
+    votes = PHRASES["votes"].in_(language)
+    lines = [
+        f"- {count.label.in_(language)}: {votes.format(votes=count.votes, percent=_percent(count.percent))}"
+        for count in notice.counts
+    ]
+    lines += ["", PHRASES["total"].in_(language).format(total=notice.total_votes)]
+    labels = {count.option_id: count.label.in_(language) for count in notice.counts}
+    separator = "، " if language == "ar" else ", "
+    options = separator.join(labels.get(w, w) for w in notice.winners)
+    if notice.outcome == "no_votes":
+        lines.append(PHRASES["no_votes"].in_(language))
+    else:
+        lines.append(PHRASES[notice.outcome].in_(language).format(options=options))
+    return lines
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(MUSCAT).strftime("%Y-%m-%d %H:%M")
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")

@@ -1,0 +1,97 @@
+"""Wiring: settings → runtime → stores, channels, handlers, worker, subscribers → the ASGI app."""
+
+from collections.abc import Mapping
+from contextlib import asynccontextmanager
+
+import uvicorn
+from fastapi import APIRouter
+from faststream.kafka import KafkaBroker
+from pymongo import AsyncMongoClient
+
+from notifier import api, consumers
+from notifier.channels import Sender
+from notifier.channels.email import EmailSender
+from notifier.config import NotifierSettings
+from notifier.handlers import DeliveryHandlers, SubscriptionHandlers
+from notifier.store import DeliveryStore, SubscriptionStore
+from notifier.worker import DeliveryWorker, RetryPolicy
+from sharik.events.notifier import NotificationSent
+from sharik.runtime import ServiceRuntime
+
+
+def create_app(
+    settings: NotifierSettings | None = None,
+    *,
+    broker: KafkaBroker | None = None,
+    mongo: AsyncMongoClient | None = None,
+    senders: Mapping[str, Sender] | None = None,
+):
+    settings = settings or NotifierSettings()
+    runtime = ServiceRuntime(
+        settings, published=[NotificationSent.topic], consumed=consumers.CONSUMED, broker=broker, mongo=mongo
+    )
+    subscription_store = SubscriptionStore(runtime.db)
+    delivery_store = DeliveryStore(runtime.db)
+    runtime.relay_outbox_of(delivery_store.deliveries)
+    runtime.on_startup(subscription_store.create_indexes)
+    runtime.on_startup(delivery_store.create_indexes)
+
+    worker = DeliveryWorker(
+        delivery_store,
+        subscription_store,
+        senders if senders is not None else {"email": email_sender(settings)},
+        policy=RetryPolicy(attempts=settings.delivery_attempts, base_seconds=settings.retry_base_seconds),
+        poll_seconds=settings.delivery_poll_seconds,
+        concurrency=settings.delivery_concurrency,
+        on_saved=runtime.wake_relay,
+    )
+    delivery_handlers = DeliveryHandlers(subscription_store, delivery_store, on_due=worker.wake)
+    consumers.subscribe(runtime.broker, group_id=runtime.group_id, handlers=delivery_handlers)
+
+    return runtime.app(
+        title="Sharik notifier",
+        description="Citizens' subscriptions, and the messages sent when campaigns open and results are published.",
+        routers=[api.subscriptions, api.deliveries, _worker_lifecycle(worker)],
+        state={
+            "subscriptions": SubscriptionHandlers(
+                subscription_store, pseudonym_key=settings.pseudonym_key.get_secret_value()
+            ),
+            "deliveries": delivery_handlers,
+        },
+    )
+
+
+def email_sender(settings: NotifierSettings) -> EmailSender:
+    return EmailSender(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_sender,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        starttls=settings.smtp_starttls,
+    )
+
+
+def _worker_lifecycle(worker: DeliveryWorker) -> APIRouter:
+    # The runtime's lifespan runs around this one: indexes exist before the worker
+    # starts, and the worker has stopped before the store connection closes.
+    @asynccontextmanager
+    async def lifespan(_app):
+        worker.start()
+        try:
+            yield
+        finally:
+            await worker.stop()
+
+    return APIRouter(lifespan=lifespan)
+
+
+def run() -> None:
+    settings = NotifierSettings()
+    uvicorn.run(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        timeout_graceful_shutdown=20,
+    )

@@ -1,0 +1,28 @@
+"""Ballots and their results, one document per ballot.
+
+Each event of a ballot sets fields no other event of it sets (the question excepted,
+which does not change), so the document is the same whatever order they arrive in,
+e.g. when a rebuild replays old events while the live consumer applies new ones. The
+state is derived when read: published if a result is present, closed if closed."""
+
+from reporting.projections.change import BALLOTS, Change
+from sharik.events.voting import BallotClosed, BallotOpened, ResultPublished
+
+
+def ballot_opened(event: BallotOpened) -> Change:
+    """The ballot's question, options and window."""
+    fields = event.model_dump(exclude={"ballot_id"})
+    return Change(BALLOTS, event.ballot_id, {"$set": {**fields, "opened": True}})
+
+
+def ballot_closed(event: BallotClosed) -> Change:
+    """The ballot stopped accepting votes after `votes_cast` votes."""
+    fields = {"agency": event.agency, "closed": True, "closed_at": event.closed_at, "votes_cast": event.votes_cast}
+    return Change(BALLOTS, event.ballot_id, {"$set": fields})
+
+
+def result_published(event: ResultPublished) -> Change:
+    """The final counts per option and the outcome."""
+    result = event.model_dump(include={"counts", "total_votes", "outcome", "winners", "published_at"})
+    fields = {"agency": event.agency, "question": event.question.model_dump(), "result": result}
+    return Change(BALLOTS, event.ballot_id, {"$set": fields})

@@ -1,0 +1,43 @@
+"""The transparency read model in MongoDB: applies projected changes, one atomic
+single-document upsert each."""
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from reporting.projections import Change
+from reporting.projections.change import BALLOTS, CAMPAIGNS, COMPLAINTS, DELIVERIES
+
+COLLECTIONS = (CAMPAIGNS, BALLOTS, COMPLAINTS, DELIVERIES)
+
+
+class ReadModel:
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.db = db
+
+    def __getitem__(self, name: str) -> AsyncCollection:
+        return self.db[name]
+
+    async def create_indexes(self) -> None:
+        await self.db[CAMPAIGNS].create_index([("agency", ASCENDING)])
+        await self.db[BALLOTS].create_index([("agency", ASCENDING)])
+        await self.db[COMPLAINTS].create_index([("agency", ASCENDING), ("status", ASCENDING)])
+        await self.db[DELIVERIES].create_index([("cause_id", ASCENDING)])
+
+    async def apply(self, change: Change) -> None:
+        """Upsert the change's document; a change whose guard fails does nothing."""
+        collection = self.db[change.collection]
+        selector = {"_id": change.key, **change.guard}
+        try:
+            await collection.update_one(selector, change.update, upsert=True)
+        except DuplicateKeyError:
+            # The document exists: either the guard failed (a stale change, nothing to
+            # do) or a concurrent upsert created it first (apply to it now).
+            await collection.update_one(selector, change.update)
+
+    async def drop(self) -> None:
+        """Remove every read-model document and recreate the indexes."""
+        for name in COLLECTIONS:
+            await self.db[name].drop()
+        await self.create_indexes()

@@ -1,0 +1,1 @@
+"""The voting domain: ballots, votes and their tally, without I/O."""

@@ -1,0 +1,24 @@
+"""A cast vote and the receipt the voter keeps."""
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Vote:
+    """What was chosen; never who chose it (the voter is recorded apart)."""
+
+    vote_id: str
+    ballot_id: str
+    choice: tuple[str, ...]
+    cast_at: datetime
+
+    @property
+    def receipt(self) -> str:
+        """A code the voter keeps: derived one-way from the random vote id, so it names
+        neither the voter nor the choice, and a later bulletin board can list it."""
+        digest = hashlib.sha256(f"receipt:{self.vote_id}".encode()).digest()
+        code = base64.b32encode(digest[:10]).decode()
+        return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

@@ -1,0 +1,162 @@
+"""Use cases: command in, ballot loaded, rule applied, state and events saved."""
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from ulid import ULID
+
+from sharik.auth import Principal
+from sharik.errors import Conflict, NotFound
+from sharik.pseudonym import pseudonym
+from voting import catalog_events
+from voting.domain.ballot import Ballot, Text, WindowClosed
+from voting.domain.tally import Tally
+from voting.domain.vote import Vote
+from voting.store import BallotStore
+
+log = structlog.get_logger(__name__)
+
+IN_FLIGHT_POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class DraftBallot:
+    question: Text
+    options: list[tuple[str | None, Text]]
+    opens_at: datetime
+    closes_at: datetime
+    campaign_id: str | None = None
+    show_preliminary: bool = False
+
+
+class BallotHandlers:
+    def __init__(
+        self,
+        store: BallotStore,
+        *,
+        pseudonym_key: str,
+        in_flight_wait_seconds: float = 10.0,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        on_saved: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._store = store
+        self._pseudonym_key = pseudonym_key
+        self._in_flight_wait = in_flight_wait_seconds
+        self._clock = clock
+        self._on_saved = on_saved
+
+    async def draft(self, command: DraftBallot, *, by: Principal) -> Ballot:
+        """An officer drafts a ballot for their own agency."""
+        by.require("officer", "agency_admin")
+        ballot = Ballot.draft(
+            ballot_id=str(ULID()),
+            agency=by.agency,
+            question=command.question,
+            options=command.options,
+            opens_at=command.opens_at,
+            closes_at=command.closes_at,
+            campaign_id=command.campaign_id,
+            show_preliminary=command.show_preliminary,
+            created_by=by.subject,
+            now=self._clock(),
+        )
+        return await self._store.add(ballot, [])
+
+    async def open(self, ballot_id: str, *, by: Principal) -> Ballot:
+        """Staff of the ballot's agency open it; votes count from opens_at."""
+        ballot = await self._store.get(ballot_id)
+        by.require_staff_of(ballot.agency)
+        opened = ballot.open(now=self._clock())
+        saved = await self._store.save(opened, [catalog_events.ballot_opened(opened)])
+        self._on_saved()
+        return saved
+
+    async def vote(self, ballot_id: str, choice: str, *, by: Principal) -> Vote:
+        """A citizen casts one vote; the vote is stored without them."""
+        by.require("citizen")
+        ballot = await self._store.get(ballot_id)
+        now = self._clock()
+        ballot.check_vote(choice, now=now)
+        if not await self._store.admit_vote(ballot_id):
+            raise WindowClosed("voting has closed")
+        try:
+            vote = Vote(vote_id=uuid.uuid4().hex, ballot_id=ballot_id, choice=(choice,), cast_at=now)
+            voter = pseudonym(self._pseudonym_key, by.subject, purpose=f"voter:{ballot_id}")
+            await self._store.record(vote, voter=voter, events=[catalog_events.vote_cast(ballot, vote)])
+        finally:
+            await self._store.release_vote(ballot_id)
+        self._on_saved()
+        return vote
+
+    async def close(self, ballot_id: str, *, by: Principal | None) -> Ballot:
+        """Stop voting, count, and publish the result; `by` is None for the close job."""
+        ballot = await self._store.get(ballot_id)
+        if by is not None:
+            by.require_staff_of(ballot.agency)
+        if ballot.state != "counting":
+            ballot = await self._store.save(ballot.stop_voting(now=self._clock()), [])
+        await self._until_no_vote_in_flight(ballot_id)
+        closed = ballot.publish(await self._store.count_votes(ballot_id), now=self._clock())
+        saved = await self._store.save(closed, catalog_events.ballot_closed_with_result(closed))
+        self._on_saved()
+        await self._report_lost_votes(saved)
+        return saved
+
+    async def close_due(self, *, stale_after: timedelta) -> int:
+        """Close every ballot whose closing time has passed; return how many this call closed.
+
+        Safe with several replicas: each step is a conditional update, so a replica
+        that loses the race gets a Conflict and leaves the ballot to the winner."""
+        now = self._clock()
+        closed = 0
+        for ballot_id in await self._store.due(now=now, stale_counting_before=now - stale_after):
+            try:
+                await self.close(ballot_id, by=None)
+                closed += 1
+            except Conflict:
+                continue
+        return closed
+
+    async def view(self, ballot_id: str, *, by: Principal | None) -> Ballot:
+        """Opened ballots are public; drafts only to their agency's staff."""
+        ballot = await self._store.get(ballot_id)
+        if not ballot.is_public:
+            if by is None:
+                raise NotFound(f"no ballot {ballot_id}")
+            by.require_staff_of(ballot.agency)
+        return ballot
+
+    async def result(self, ballot_id: str, *, by: Principal | None) -> tuple[Ballot, Tally, bool]:
+        """The final result, or the running count (marked preliminary) where the ballot shows one."""
+        ballot = await self.view(ballot_id, by=by)
+        if ballot.state == "closed" and ballot.result is not None:
+            return ballot, ballot.result, False
+        return ballot, ballot.preliminary(await self._store.count_votes(ballot_id)), True
+
+    async def list(self, *, agency: str | None, by: Principal | None, limit: int) -> list[Ballot]:
+        own_agency = by.agency if by is not None and by.has("officer", "agency_admin") else None
+        return await self._store.list(agency=agency, include_drafts_of=own_agency, limit=limit)
+
+    async def _until_no_vote_in_flight(self, ballot_id: str) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._in_flight_wait
+        while (in_flight := await self._store.votes_in_flight(ballot_id)) > 0:
+            if loop.time() >= deadline:
+                # Only a replica that died mid-vote leaves this; its vote is lost or counted.
+                log.warning("counting with votes still in flight", ballot_id=ballot_id, in_flight=in_flight)
+                return
+            await asyncio.sleep(IN_FLIGHT_POLL_SECONDS)
+
+    async def _report_lost_votes(self, ballot: Ballot) -> None:
+        marked = await self._store.count_voters(ballot.ballot_id)
+        if ballot.result is not None and marked != ballot.result.total_votes:
+            log.warning(
+                "voter marks and votes differ (a crash between storing them)",
+                ballot_id=ballot.ballot_id,
+                voters_marked=marked,
+                votes_counted=ballot.result.total_votes,
+            )

@@ -1,0 +1,58 @@
+"""Wiring: settings → runtime → store, handlers, close job, routes → the ASGI app."""
+
+from datetime import timedelta
+
+import uvicorn
+from faststream.kafka import KafkaBroker
+from pymongo import AsyncMongoClient
+
+from sharik.runtime import ServiceRuntime
+from voting import api
+from voting.closer import BallotCloser
+from voting.config import VotingSettings
+from voting.handlers import BallotHandlers
+from voting.store import BallotStore
+
+
+def create_app(
+    settings: VotingSettings | None = None,
+    *,
+    broker: KafkaBroker | None = None,
+    mongo: AsyncMongoClient | None = None,
+):
+    settings = settings or VotingSettings()
+    runtime = ServiceRuntime(
+        settings, published=["voting.ballots", "voting.votes"], broker=broker, mongo=mongo
+    )
+    store = BallotStore(runtime.db)
+    runtime.relay_outbox_of(store.ballots, store.votes)
+    runtime.on_startup(store.create_indexes)
+    handlers = BallotHandlers(
+        store,
+        pseudonym_key=settings.pseudonym_key.get_secret_value(),
+        in_flight_wait_seconds=settings.votes_in_flight_wait_seconds,
+        on_saved=runtime.wake_relay,
+    )
+    closer = BallotCloser(
+        handlers,
+        every_seconds=settings.close_poll_seconds,
+        # A count still unfinished well after the in-flight wait was left by a dead replica.
+        stale_after=timedelta(seconds=3 * settings.votes_in_flight_wait_seconds),
+    )
+    return runtime.app(
+        title="Sharik voting",
+        description="Ballots and e-referendums: secret votes, counted and published.",
+        routers=[api.router, closer.router()],
+        state={"ballots": handlers},
+    )
+
+
+def run() -> None:
+    settings = VotingSettings()
+    uvicorn.run(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        timeout_graceful_shutdown=20,
+    )

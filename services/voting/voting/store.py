@@ -1,0 +1,155 @@
+"""Ballots, votes and voter marks in MongoDB.
+
+Secrecy: who voted (`voters`) and what was voted (`votes`) live in separate
+collections with nothing to join them: no shared id, no timestamp on the voter mark,
+and no trace context on the vote's event (docs/services/voting.md)."""
+
+import uuid
+from dataclasses import asdict, replace
+from typing import Any
+
+from opentelemetry import context
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from sharik.errors import NotFound
+from sharik.events import Envelope
+from sharik.store import insert_aggregate, update_aggregate
+from voting.domain.ballot import AlreadyVoted, Ballot, Option, Text
+from voting.domain.tally import OptionTally, Tally
+from voting.domain.vote import Vote
+
+
+class BallotStore:
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.ballots = db["ballots"]
+        self.votes = db["votes"]
+        self.voters = db["voters"]
+
+    async def create_indexes(self) -> None:
+        await self.ballots.create_index([("agency", ASCENDING), ("state", ASCENDING)])
+        await self.ballots.create_index([("state", ASCENDING), ("closes_at", ASCENDING)])
+        await self.votes.create_index([("ballot_id", ASCENDING)])
+        await self.voters.create_index([("ballot_id", ASCENDING), ("voter", ASCENDING)], unique=True)
+
+    async def get(self, ballot_id: str) -> Ballot:
+        document = await self.ballots.find_one({"_id": ballot_id}, {"outbox": 0})
+        if document is None:
+            raise NotFound(f"no ballot {ballot_id}")
+        return _ballot(document)
+
+    async def add(self, ballot: Ballot, events: list[Envelope]) -> Ballot:
+        await insert_aggregate(self.ballots, _document(ballot), events)
+        return replace(ballot, version=1)
+
+    async def save(self, ballot: Ballot, events: list[Envelope]) -> Ballot:
+        document = _document(ballot)
+        document.pop("_id")
+        version = await update_aggregate(
+            self.ballots, ballot.ballot_id, expected_version=ballot.version, changes=document, events=events
+        )
+        return replace(ballot, version=version)
+
+    async def list(self, *, agency: str | None, include_drafts_of: str | None, limit: int) -> list[Ballot]:
+        """Opened ballots (optionally of one agency), plus the drafts of the caller's agency."""
+        visible: list[dict[str, Any]] = [{"state": {"$ne": "draft"}}]
+        if include_drafts_of:
+            visible.append({"agency": include_drafts_of})
+        query: dict[str, Any] = {"$or": visible}
+        if agency:
+            query = {"$and": [query, {"agency": agency}]}
+        cursor = self.ballots.find(query, {"outbox": 0}).sort("created_at", -1).limit(limit)
+        return [_ballot(document) async for document in cursor]
+
+    async def due(self, *, now, stale_counting_before, limit: int = 100) -> list[str]:
+        """Ids of open ballots past their closing time, and of counts a crashed replica left."""
+        query = {
+            "$or": [
+                {"state": "open", "closes_at": {"$lte": now}},
+                {"state": "counting", "closed_at": {"$lte": stale_counting_before}},
+            ]
+        }
+        return [d["_id"] async for d in self.ballots.find(query, {"_id": 1}).limit(limit)]
+
+    async def admit_vote(self, ballot_id: str) -> bool:
+        """Count a vote as in flight, only while the ballot is open; False if it is not.
+
+        A close waits until no vote is in flight before counting, so a vote admitted
+        here is either refused or counted, never stored after the result."""
+        result = await self.ballots.update_one({"_id": ballot_id, "state": "open"}, {"$inc": {"in_flight": 1}})
+        return result.matched_count == 1
+
+    async def release_vote(self, ballot_id: str) -> None:
+        await self.ballots.update_one({"_id": ballot_id}, {"$inc": {"in_flight": -1}})
+
+    async def votes_in_flight(self, ballot_id: str) -> int:
+        document = await self.ballots.find_one({"_id": ballot_id}, {"in_flight": 1})
+        return (document or {}).get("in_flight", 0)
+
+    async def record(self, vote: Vote, *, voter: str, events: list[Envelope]) -> None:
+        """Mark `voter` as having voted, then store the vote apart; AlreadyVoted if marked.
+
+        No transaction spans the two inserts: if the vote cannot be stored the mark is
+        removed again; a crash between them leaves a mark without a vote (a lost vote,
+        never a double one), which the close reports as a count."""
+        try:
+            # A random _id: an ObjectId would carry the time of voting, joinable with cast_at.
+            await self.voters.insert_one({"_id": uuid.uuid4().hex, "ballot_id": vote.ballot_id, "voter": voter})
+        except DuplicateKeyError:
+            raise AlreadyVoted("you have already voted in this ballot") from None
+        try:
+            # An empty trace context: the request's trace would link the event to the
+            # request, its logs and its caller.
+            token = context.attach(context.Context())
+            try:
+                await insert_aggregate(self.votes, _vote_document(vote), events)
+            finally:
+                context.detach(token)
+        except BaseException:
+            await self.voters.delete_one({"ballot_id": vote.ballot_id, "voter": voter})
+            raise
+
+    async def count_votes(self, ballot_id: str) -> dict[str, int]:
+        """Votes per option id, counted by the store over one document per vote."""
+        pipeline = [
+            {"$match": {"ballot_id": ballot_id}},
+            {"$unwind": "$choice"},
+            {"$group": {"_id": "$choice", "votes": {"$sum": 1}}},
+        ]
+        return {row["_id"]: row["votes"] async for row in await self.votes.aggregate(pipeline)}
+
+    async def count_voters(self, ballot_id: str) -> int:
+        return await self.voters.count_documents({"ballot_id": ballot_id})
+
+
+def _vote_document(vote: Vote) -> dict[str, Any]:
+    return {"_id": vote.vote_id, "ballot_id": vote.ballot_id, "choice": list(vote.choice), "cast_at": vote.cast_at}
+
+
+def _document(ballot: Ballot) -> dict[str, Any]:
+    document = asdict(ballot)
+    document["_id"] = document.pop("ballot_id")
+    document.pop("version")
+    return document
+
+
+def _ballot(document: dict[str, Any]) -> Ballot:
+    fields = {k: v for k, v in document.items() if k not in ("_id", "outbox", "in_flight")}
+    question, options, result = fields.pop("question"), fields.pop("options"), fields.pop("result")
+    return Ballot(
+        **fields,
+        ballot_id=document["_id"],
+        question=Text(**question),
+        options=tuple(Option(option_id=o["option_id"], label=Text(**o["label"])) for o in options),
+        result=_tally(result) if result else None,
+    )
+
+
+def _tally(document: dict[str, Any]) -> Tally:
+    return Tally(
+        counts=tuple(OptionTally(**c) for c in document["counts"]),
+        total_votes=document["total_votes"],
+        outcome=document["outcome"],
+        winners=tuple(document["winners"]),
+    )

@@ -1,0 +1,361 @@
+"""The reporting service on the real broker and store: catalog events published to
+the public topics appear in the transparency API, duplicates and stale changes change
+nothing, poison messages are dead-lettered, and a rebuild gives the same answers.
+
+The topics are shared with other tests, so each test uses its own agency and ids and
+asserts only on what is filtered to them."""
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from ulid import ULID
+
+from reporting.config import ReportingSettings
+from reporting.main import create_app
+from reporting.rebuild import main as rebuild_command
+from sharik.events import Envelope, Event, LocalizedText
+from sharik.events.consultation import CampaignLaunched
+from sharik.events.feedback import ComplaintFiled, ComplaintStatusChanged
+from sharik.events.notifier import NotificationFailed, NotificationSent
+from sharik.events.voting import BallotClosed, BallotOpened, BallotOption, OptionCount, ResultPublished
+from tests.support.service import Tokens, running, unique_database
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime.now(UTC)
+DEADLINE_SECONDS = 120
+
+
+@pytest.fixture(scope="module")
+def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> ReportingSettings:
+    # Its own consumer group, so no other reporting instance shares its partitions.
+    return ReportingSettings(
+        service_name=f"reporting-test-{str(ULID()).lower()}",
+        kafka_bootstrap_servers=kafka_bootstrap_servers,
+        mongodb_url=mongodb_url,
+        mongodb_database=unique_database("reporting"),
+        jwt_public_key=jwt_keys[1],
+        environment="test",
+    )
+
+
+@pytest.fixture(scope="module")
+async def reporting(settings):
+    async with running(create_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+async def producer(kafka_bootstrap_servers):
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers, enable_idempotence=True)
+    await producer.start()
+    yield producer
+    await producer.stop()
+
+
+@pytest.fixture
+def tokens(jwt_keys) -> Tokens:
+    return Tokens(jwt_keys[0])
+
+
+@pytest.fixture
+def agency() -> str:
+    return f"agency-{str(ULID()).lower()}"
+
+
+async def send(producer: AIOKafkaProducer, envelope: Envelope, *, partition: int | None = None) -> None:
+    """Publish as the outbox relay does: CloudEvents headers, keyed by the aggregate."""
+    await producer.send_and_wait(
+        envelope.event.topic,
+        envelope.body(),
+        key=envelope.event.partition_key().encode(),
+        partition=partition,
+        headers=[(name, value.encode()) for name, value in envelope.headers().items()],
+    )
+
+
+def envelope(event: Event) -> Envelope:
+    return Envelope(event=event, source="tests", agency=getattr(event, "agency", None))
+
+
+async def eventually(read: Callable[[], Awaitable], until: Callable[[object], bool]):
+    """Poll `read` until its answer satisfies `until`; fail after the deadline."""
+    deadline = asyncio.get_running_loop().time() + DEADLINE_SECONDS
+    while True:
+        answer = await read()
+        if until(answer):
+            return answer
+        if asyncio.get_running_loop().time() > deadline:
+            pytest.fail(f"the read model never got there; last answer: {answer}")
+        await asyncio.sleep(0.3)
+
+
+def json_of(client, path: str, **params):
+    async def read():
+        response = await client.get(path, params=params)
+        assert response.status_code in (200, 404), response.text
+        return response.json()
+
+    return read
+
+
+def campaign(agency: str, campaign_id: str | None = None) -> CampaignLaunched:
+    return CampaignLaunched(
+        campaign_id=campaign_id or str(ULID()),
+        agency=agency,
+        kind="poll",
+        title=LocalizedText(ar="اختر موضوع منتدى معاً نتقدم", en="Choose the Together We Progress topic"),
+        summary=LocalizedText(ar="ثلاثة مواضيع مقترحة", en="Three proposed topics"),
+        opens_at=NOW,
+        closes_at=NOW + timedelta(days=14),
+        launched_at=NOW,
+    )
+
+
+def ballot_events(agency: str, ballot_id: str) -> list[Event]:
+    question = LocalizedText(ar="أي موضوع تختار؟", en="Which topic do you choose?")
+    labels = {"o1": LocalizedText(ar="الإنسان والمجتمع", en="Human and society"),
+              "o2": LocalizedText(ar="سوق العمل", en="Labour market")}
+    return [
+        BallotOpened(
+            ballot_id=ballot_id,
+            agency=agency,
+            kind="single_choice",
+            question=question,
+            options=tuple(BallotOption(option_id=o, label=label) for o, label in labels.items()),
+            opens_at=NOW,
+            closes_at=NOW + timedelta(days=1),
+        ),
+        BallotClosed(ballot_id=ballot_id, agency=agency, closed_at=NOW, votes_cast=5),
+        ResultPublished(
+            ballot_id=ballot_id,
+            agency=agency,
+            question=question,
+            counts=(
+                OptionCount(option_id="o1", label=labels["o1"], votes=3, percent=60.0),
+                OptionCount(option_id="o2", label=labels["o2"], votes=2, percent=40.0),
+            ),
+            total_votes=5,
+            outcome="winner",
+            winners=("o1",),
+            published_at=NOW,
+        ),
+    ]
+
+
+def filed(agency: str, complaint_id: str) -> ComplaintFiled:
+    return ComplaintFiled(
+        complaint_id=complaint_id,
+        tracking_code="TRK-TEST",
+        agency=agency,
+        kind="complaint",
+        category="roads",
+        governorate="Muscat",
+        filed_at=NOW,
+    )
+
+
+def changed(agency: str, complaint_id: str, sequence: int, status: str, previous: str) -> ComplaintStatusChanged:
+    return ComplaintStatusChanged(
+        complaint_id=complaint_id, agency=agency, status=status, previous_status=previous, sequence=sequence, changed_at=NOW
+    )
+
+
+async def publish_a_history(producer, agency: str) -> tuple[str, str]:
+    """One campaign, one published ballot, two complaints (one routed): their ids."""
+    ballot_id, complaint_id = str(ULID()), str(ULID())
+    await send(producer, envelope(campaign(agency)))
+    for event in ballot_events(agency, ballot_id):
+        await send(producer, envelope(event))
+    await send(producer, envelope(filed(agency, complaint_id)))
+    await send(producer, envelope(changed(agency, complaint_id, 1, "routed", "submitted")))
+    await send(producer, envelope(filed(agency, str(ULID()))))
+    return ballot_id, complaint_id
+
+
+def complete(summary: dict) -> bool:
+    return summary["campaigns_launched"] == 1 and summary["complaints"]["total"] == 2 and summary["votes_cast"] == 5
+
+
+async def test_published_events_appear_in_the_transparency_api(reporting, producer, agency):
+    ballot_id, _ = await publish_a_history(producer, agency)
+
+    summary = await eventually(json_of(reporting, "/transparency/summary", agency=agency), complete)
+    assert summary["ballots_closed"] == 1
+    assert summary["complaints"]["by_status"] == {"routed": 1, "submitted": 1}
+
+    ballot = await eventually(json_of(reporting, f"/transparency/ballots/{ballot_id}"), lambda b: "result" in b)
+    assert ballot["state"] == "published"
+    assert ballot["question"] == {"ar": "أي موضوع تختار؟", "en": "Which topic do you choose?"}
+    assert [(c["option_id"], c["votes"], c["percent"]) for c in ballot["result"]["counts"]] == [
+        ("o1", 3, 60.0),
+        ("o2", 2, 40.0),
+    ]
+    assert ballot["votes_cast"] == 5
+
+    [listed] = (await reporting.get("/transparency/ballots", params={"agency": agency})).json()
+    assert listed["ballot_id"] == ballot_id
+    [launched] = (await reporting.get("/transparency/campaigns", params={"agency": agency})).json()
+    assert launched["title"]["en"] == "Choose the Together We Progress topic"
+    complaints = (await reporting.get("/transparency/complaints/summary", params={"agency": agency})).json()
+    assert complaints == {
+        "total": 2,
+        "by_status": {"routed": 1, "submitted": 1},
+        "agencies": [{"agency": agency, "total": 2, "by_status": {"routed": 1, "submitted": 1}}],
+    }
+    assert (await reporting.get(f"/transparency/ballots/{ULID()}")).status_code == 404
+
+
+async def test_publishing_the_same_events_twice_changes_nothing(reporting, producer, agency):
+    ballot_id, complaint_id = str(ULID()), str(ULID())
+    launched = envelope(campaign(agency))
+    # The copies and a later marker share a partition, so once the marker shows, the
+    # copies have been consumed too.
+    await send(producer, launched, partition=0)
+    await send(producer, launched, partition=0)
+    await send(producer, envelope(campaign(agency, campaign_id=f"marker-{ULID()}")), partition=0)
+    for event in ballot_events(agency, ballot_id):
+        await send(producer, envelope(event))
+        await send(producer, envelope(event))
+    complaint = envelope(filed(agency, complaint_id))
+    await send(producer, complaint)
+    await send(producer, complaint)
+    await send(producer, envelope(filed(agency, str(ULID()))))
+    await send(producer, envelope(changed(agency, complaint_id, 1, "routed", "submitted")))
+
+    summary = await eventually(
+        json_of(reporting, "/transparency/summary", agency=agency),
+        lambda s: s["campaigns_launched"] == 2 and s["complaints"]["by_status"].get("routed") == 1
+        and s["complaints"]["total"] == 2,
+    )
+    await eventually(json_of(reporting, f"/transparency/ballots/{ballot_id}"), lambda b: "result" in b)
+    summary = (await reporting.get("/transparency/summary", params={"agency": agency})).json()
+    assert (summary["campaigns_launched"], summary["ballots_closed"], summary["votes_cast"]) == (2, 1, 5)
+    assert summary["complaints"] == {"total": 2, "by_status": {"routed": 1, "submitted": 1}}
+
+
+async def test_a_stale_or_out_of_order_status_change_does_not_regress(reporting, producer, agency):
+    complaint_id = str(ULID())
+    await send(producer, envelope(changed(agency, complaint_id, 2, "acknowledged", "routed")))
+    await send(producer, envelope(changed(agency, complaint_id, 1, "routed", "submitted")))
+    await send(producer, envelope(filed(agency, complaint_id)))
+    await send(producer, envelope(changed(agency, complaint_id, 3, "in_progress", "acknowledged")))
+    await send(producer, envelope(changed(agency, complaint_id, 2, "acknowledged", "routed")))
+    # A later change of the same complaint marks that everything before it was consumed.
+    await send(producer, envelope(changed(agency, complaint_id, 4, "resolved", "in_progress")))
+    await send(producer, envelope(changed(agency, complaint_id, 3, "in_progress", "acknowledged")))
+    marker = str(ULID())
+    await send(producer, envelope(filed(agency, marker)))
+
+    complaints = await eventually(
+        json_of(reporting, "/transparency/complaints/summary", agency=agency),
+        lambda c: c["by_status"].get("resolved") == 1,
+    )
+    assert complaints["total"] <= 2
+    await eventually(json_of(reporting, "/transparency/complaints/summary", agency=agency), lambda c: c["total"] == 2)
+    complaints = (await reporting.get("/transparency/complaints/summary", params={"agency": agency})).json()
+    assert complaints["by_status"] == {"resolved": 1, "submitted": 1}
+
+
+async def test_a_malformed_event_is_dead_lettered_and_the_next_one_applied(
+    reporting, producer, agency, settings, kafka_bootstrap_servers
+):
+    complaint_id = str(ULID())
+    bad = envelope(filed(agency, complaint_id))
+    headers = [(name, value.encode()) for name, value in bad.headers().items()]
+    await producer.send_and_wait("feedback.complaints", b'{"complaint_id": 42}', key=complaint_id.encode(), headers=headers)
+    await send(producer, envelope(filed(agency, complaint_id)))
+
+    await eventually(json_of(reporting, "/transparency/complaints/summary", agency=agency), lambda c: c["total"] == 1)
+    [dead] = await dead_letters(kafka_bootstrap_servers, group=f"sharik.{settings.service_name}", key=complaint_id)
+    assert dead["dlq_origin_topic"] == "feedback.complaints"
+    assert "invalid om.sharik.feedback.ComplaintFiled.v1" in dead["dlq_error"]
+
+
+async def dead_letters(bootstrap: str, *, group: str, key: str) -> list[dict[str, str]]:
+    """Headers of the dead letters `group` wrote for records keyed `key`; polls until one shows."""
+    consumer = AIOKafkaConsumer(
+        "feedback.complaints.dlq", bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    found: list[dict[str, str]] = []
+    try:
+        deadline = asyncio.get_running_loop().time() + DEADLINE_SECONDS
+        while not found and asyncio.get_running_loop().time() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    headers = {name: value.decode() for name, value in record.headers}
+                    if record.key == key.encode() and headers.get("dlq_consumer_group") == group:
+                        found.append(headers)
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def test_notifications_are_counted_per_channel_once_per_delivery(reporting, producer):
+    cause_id = str(ULID())
+    common = dict(subscription_id="s1", cause_type="BallotOpened", cause_id=cause_id, attempts=1)
+    sent = envelope(NotificationSent(delivery_id=str(ULID()), channel="sms", sent_at=NOW, **common))
+    failed = envelope(NotificationFailed(delivery_id=str(ULID()), channel="email", error="bounced", failed_at=NOW, **common))
+    for message in (sent, sent, failed, failed):
+        await send(producer, message, partition=0)
+    await send(producer, envelope(NotificationSent(delivery_id=str(ULID()), channel="webhook", sent_at=NOW, **common)), partition=0)
+
+    answer = await eventually(json_of(reporting, "/transparency/notifications", cause_id=cause_id), lambda n: n["sent"] == 2)
+    assert answer == {
+        "sent": 2,
+        "failed": 1,
+        "channels": {
+            "email": {"sent": 0, "failed": 1},
+            "sms": {"sent": 1, "failed": 0},
+            "webhook": {"sent": 1, "failed": 0},
+        },
+    }
+
+
+async def answers(client, agency: str, ballot_id: str, cause_id: str) -> dict:
+    """Everything the public sees about one agency (notifications of one cause)."""
+    summary = (await client.get("/transparency/summary", params={"agency": agency})).json()
+    summary.pop("notifications")  # platform-wide: other tests may publish meanwhile
+    return {
+        "summary": summary,
+        "complaints": (await client.get("/transparency/complaints/summary", params={"agency": agency})).json(),
+        "campaigns": (await client.get("/transparency/campaigns", params={"agency": agency})).json(),
+        "ballots": (await client.get("/transparency/ballots", params={"agency": agency})).json(),
+        "ballot": (await client.get(f"/transparency/ballots/{ballot_id}")).json(),
+        "notifications": (await client.get("/transparency/notifications", params={"cause_id": cause_id})).json(),
+    }
+
+
+async def test_a_rebuild_from_the_topics_gives_the_same_answers(
+    reporting, producer, agency, tokens, settings, monkeypatch, capsys
+):
+    ballot_id, _ = await publish_a_history(producer, agency)
+    failed = NotificationFailed(
+        delivery_id=str(ULID()), subscription_id="s1", channel="sms", cause_type="BallotOpened",
+        cause_id=ballot_id, attempts=3, error="timeout", failed_at=NOW,
+    )
+    await send(producer, envelope(failed))
+    await eventually(json_of(reporting, "/transparency/summary", agency=agency), complete)
+    await eventually(json_of(reporting, "/transparency/notifications", cause_id=ballot_id), lambda n: n["failed"] == 1)
+    before = await answers(reporting, agency, ballot_id, ballot_id)
+
+    assert (await reporting.post("/admin/rebuild")).status_code == 401
+    for role in ("citizen", "auditor"):
+        assert (await reporting.post("/admin/rebuild", headers=tokens.of([role]))).status_code == 403
+    rebuilt = await reporting.post("/admin/rebuild", headers=tokens.of(["operator"]))
+    assert rebuilt.status_code == 200, rebuilt.text
+    applied = rebuilt.json()["applied"]
+    assert applied["CampaignLaunched"] >= 1 and applied["ResultPublished"] >= 1
+    assert await answers(reporting, agency, ballot_id, ballot_id) == before
+
+    # The console command does the same from the service's REPORTING_* settings.
+    for name, value in settings.model_dump(include={"kafka_bootstrap_servers", "mongodb_url", "mongodb_database", "jwt_public_key"}).items():
+        monkeypatch.setenv(f"REPORTING_{name.upper()}", value)
+    await asyncio.to_thread(rebuild_command)
+    assert json.loads(capsys.readouterr().out)["ComplaintFiled"] >= 2
+    assert await answers(reporting, agency, ballot_id, ballot_id) == before
