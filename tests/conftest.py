@@ -16,7 +16,7 @@ from devstack.keys import dev_keys
 from devstack.process import is_listening
 from devstack.smtp import Sink, start_sink
 
-from devstack import ferretdb, kafka
+from devstack import kafka, store
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +35,7 @@ def kafka_bootstrap_servers() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def mongodb_url() -> Iterator[str]:
-    """URL of a real MongoDB, or of FerretDB on the local devstack."""
+    """URL of a real MongoDB, or of the devstack's MongoDB-compatible store."""
     if from_env := os.environ.get("MONGODB_URL"):
         yield from_env
     elif docker_answers():
@@ -44,7 +44,7 @@ def mongodb_url() -> Iterator[str]:
         with MongoDbContainer("mongo:7") as container:
             yield container.get_connection_url()
     else:
-        yield from local(ferretdb, port=27017, url="mongodb://127.0.0.1:27017/")
+        yield from local(store, port=27017, url="mongodb://127.0.0.1:27017/")
 
 
 @pytest.fixture(scope="session")

@@ -1,1 +1,1 @@
-"""Sharik's local infrastructure without a Docker engine: Kafka, FerretDB, an SMTP sink and the five services."""
+"""Sharik's local infrastructure without a Docker engine: Kafka, a MongoDB-compatible store, an SMTP sink and the five services."""

@@ -2,16 +2,14 @@
 
 import asyncio
 import base64
-import shutil
 import subprocess
-import tempfile
 import uuid
 from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
 
-from devstack import process
-from devstack.paths import SOURCE_DIR, cache_dir, digest, state_dir
+from devstack import maven, process
+from devstack.paths import SOURCE_DIR, state_dir
 from devstack.process import Process, StartError, is_listening, wait_until_ready
 
 POM = SOURCE_DIR / "kafka" / "pom.xml"
@@ -21,27 +19,7 @@ CLUSTER_ID = base64.urlsafe_b64encode(uuid.uuid5(uuid.NAMESPACE_DNS, "dev.sharik
 
 def jars_dir() -> Path:
     """Return the directory of Kafka's jars, resolving them with Maven the first time."""
-    target = cache_dir() / f"kafka-{digest(POM)}"
-    libs = target / "libs"
-    if libs.is_dir():
-        return libs
-    # Resolve into a temporary directory and rename it, so an interrupted download
-    # never leaves a half-filled libs/ that later runs would trust.
-    tmp = Path(tempfile.mkdtemp(prefix=".kafka-", dir=cache_dir()))
-    try:
-        subprocess.run(
-            ["mvn", "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
-             f"-DoutputDirectory={tmp / 'libs'}", "-DincludeScope=runtime"],
-            check=True,
-        )
-        try:
-            tmp.rename(target)
-        except OSError:
-            if not libs.is_dir():  # otherwise a concurrent run finished first, which is fine
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return libs
+    return maven.resolve(POM, "kafka")
 
 
 def server_properties(*, port: int, controller_port: int, log_dir: Path) -> str:

@@ -13,6 +13,7 @@ import structlog
 from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
 from faststream_fastapi import FastStreamAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CollectorRegistry
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
@@ -135,6 +136,10 @@ class ServiceRuntime:
         install_operational_routes(fastapi)
         for router in routers:
             fastapi.include_router(router)
+        # A server span per request, so the outbox entry carries the request's trace.
+        FastAPIInstrumentor.instrument_app(
+            fastapi, tracer_provider=self.tracer_provider, excluded_urls="healthz,readyz,metrics"
+        )
         return FastStreamAPI(
             self.broker,
             application=fastapi,

@@ -3,7 +3,7 @@
 Every state change is one single-document atomic update guarded by the aggregate's
 `version`, and the events it causes are pushed to the document's `outbox` array in
 that same update (HANDBOOK §3): no dual write, no multi-document transaction, so it
-works on FerretDB v1 as on a MongoDB replica set."""
+works on a single server and on a MongoDB replica set or sharded cluster."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any

@@ -102,7 +102,7 @@ class DeliveryStore:
         document = await self.deliveries.find_one_and_update(
             {"state": "pending", "next_attempt_at": {"$lte": now}, "lease_until": {"$lt": now}},
             {"$set": {"lease_until": now + lease}, "$inc": {"version": 1}},
-            projection={"outbox": 0},
+            # No projection: FerretDB v1's findAndModify does not implement `fields`.
             sort=[("next_attempt_at", ASCENDING)],
             return_document=ReturnDocument.AFTER,
         )

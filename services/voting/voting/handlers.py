@@ -139,7 +139,7 @@ class BallotHandlers:
 
     async def list(self, *, agency: str | None, by: Principal | None, limit: int) -> list[Ballot]:
         own_agency = by.agency if by is not None and by.has("officer", "agency_admin") else None
-        return await self._store.list(agency=agency, include_drafts_of=own_agency, limit=limit)
+        return await self._store.visible(agency=agency, include_drafts_of=own_agency, limit=limit)
 
     async def _until_no_vote_in_flight(self, ballot_id: str) -> None:
         loop = asyncio.get_running_loop()

@@ -6,6 +6,7 @@ and no trace context on the vote's event (docs/services/voting.md)."""
 
 import uuid
 from dataclasses import asdict, replace
+from datetime import datetime
 from typing import Any
 
 from opentelemetry import context
@@ -51,7 +52,7 @@ class BallotStore:
         )
         return replace(ballot, version=version)
 
-    async def list(self, *, agency: str | None, include_drafts_of: str | None, limit: int) -> list[Ballot]:
+    async def visible(self, *, agency: str | None, include_drafts_of: str | None, limit: int) -> list[Ballot]:
         """Opened ballots (optionally of one agency), plus the drafts of the caller's agency."""
         visible: list[dict[str, Any]] = [{"state": {"$ne": "draft"}}]
         if include_drafts_of:
@@ -62,7 +63,7 @@ class BallotStore:
         cursor = self.ballots.find(query, {"outbox": 0}).sort("created_at", -1).limit(limit)
         return [_ballot(document) async for document in cursor]
 
-    async def due(self, *, now, stale_counting_before, limit: int = 100) -> list[str]:
+    async def due(self, *, now: datetime, stale_counting_before: datetime, limit: int = 100) -> list[str]:
         """Ids of open ballots past their closing time, and of counts a crashed replica left."""
         query = {
             "$or": [

@@ -1,0 +1,1 @@
+"""Service-level agreements on complaints: business time, SLA clocks, escalation. Pure."""

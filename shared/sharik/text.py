@@ -1,0 +1,25 @@
+"""Normalising free text typed in Arabic or English, so the same answer written two
+ways counts as one (write-in ballot answers, likely-duplicate complaints)."""
+
+import re
+import unicodedata
+
+# Letter variants that people type interchangeably: alef with hamza or madda → bare
+# alef, alef maqsura → yaa, taa marbuta → haa, hamza on waw/yaa → the bare letter.
+_ARABIC_VARIANTS = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"}
+)
+# Tashkeel (short vowels, shadda, sukun), superscript alef, and tatweel (ـ) decorate
+# but do not change a word.
+_DECORATION = re.compile("[\u064b-\u065f\u0670\u0640]")
+_PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """Canonical form: case-folded, Arabic letter variants unified, diacritics,
+    tatweel and punctuation removed, white space collapsed."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _DECORATION.sub("", text).translate(_ARABIC_VARIANTS)
+    text = _PUNCTUATION.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()

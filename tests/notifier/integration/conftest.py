@@ -1,0 +1,121 @@
+"""Fixtures of the notifier's integration tests: the service on the real broker, store
+and SMTP sink, and small helpers to publish to and read from Kafka and the sink."""
+
+import asyncio
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from email.message import EmailMessage
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from ulid import ULID
+
+from notifier.config import NotifierSettings
+from notifier.main import create_app
+from sharik.events import Envelope
+from tests.support.service import Tokens, running, unique_database
+
+DEADLINE_SECONDS = 45.0
+
+
+async def eventually(probe: Callable, *, what: str, timeout: float = DEADLINE_SECONDS):
+    """Poll `probe` (sync or async) until it returns something truthy."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = probe()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        await asyncio.sleep(0.2)
+
+
+@pytest.fixture
+def tokens(jwt_keys) -> Tokens:
+    return Tokens(jwt_keys[0])
+
+
+@pytest.fixture
+def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys, smtp_sink) -> NotifierSettings:
+    """Settings of one test's notifier: its own database and its own consumer group
+    (the group id derives from the service name), mail to the sink, quick retries."""
+    return NotifierSettings(
+        service_name=f"notifier-test-{str(ULID()).lower()}",
+        kafka_bootstrap_servers=kafka_bootstrap_servers,
+        mongodb_url=mongodb_url,
+        mongodb_database=unique_database("notifier"),
+        jwt_public_key=jwt_keys[1],
+        environment="test",
+        outbox_poll_seconds=0.2,
+        smtp_host=smtp_sink.host,
+        smtp_port=smtp_sink.port,
+        delivery_attempts=3,
+        retry_base_seconds=0.05,
+        delivery_poll_seconds=0.2,
+    )
+
+
+@pytest.fixture
+def notifier():
+    """Run a notifier with the given settings: `async with notifier(settings) as client`."""
+
+    @asynccontextmanager
+    async def run(settings: NotifierSettings):
+        async with running(create_app(settings)) as client:
+            yield client
+
+    return run
+
+
+class Bus:
+    """Publishing to and reading from the real Kafka, as another service would."""
+
+    def __init__(self, bootstrap_servers: str) -> None:
+        self.bootstrap_servers = bootstrap_servers
+
+    async def publish(self, envelope: Envelope) -> None:
+        await self.publish_raw(
+            envelope.event.topic, envelope.body(), key=envelope.event.partition_key(), headers=envelope.headers()
+        )
+
+    async def publish_raw(self, topic: str, value: bytes, *, key: str, headers: dict[str, str]) -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap_servers)
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                topic, value, key=key.encode(), headers=[(k, v.encode()) for k, v in headers.items()]
+            )
+        finally:
+            await producer.stop()
+
+    async def records(self, topic: str, *, key: str, count: int = 1) -> list:
+        """The first `count` records of `topic` with `key`, waiting for them to appear."""
+        consumer = AIOKafkaConsumer(
+            topic, bootstrap_servers=self.bootstrap_servers, auto_offset_reset="earliest", group_id=None
+        )
+        await consumer.start()
+        found: list = []
+        try:
+
+            async def more():
+                batches = await consumer.getmany(timeout_ms=500)
+                found.extend(r for records in batches.values() for r in records if r.key == key.encode())
+                return len(found) >= count
+
+            await eventually(more, what=f"{count} record(s) with key {key} on {topic}")
+        finally:
+            await consumer.stop()
+        return found
+
+
+@pytest.fixture
+def bus(kafka_bootstrap_servers) -> Bus:
+    return Bus(kafka_bootstrap_servers)
+
+
+@pytest.fixture
+def mail_to(smtp_sink) -> Callable[[str], list[EmailMessage]]:
+    """The messages the sink received for one address."""
+    return lambda address: [m for m in smtp_sink.messages() if m["X-RcptTo"] == address]
