@@ -16,7 +16,7 @@ NOW = datetime(2026, 11, 22, tzinfo=UTC)
 
 def filed(complaint_id: str = "c1") -> Envelope:
     event = ComplaintFiled(
-        complaint_id=complaint_id, tracking_code="T", agency="a", kind="complaint", category="roads", filed_at=NOW
+        complaint_id=complaint_id, agency="a", kind="complaint", category="roads", filed_at=NOW
     )
     return Envelope(event=event, source="feedback", agency="a")
 

@@ -8,7 +8,7 @@ from ulid import ULID
 from feedback.domain.complaint import Channel, Complaint, Kind, Language
 from feedback.domain.status import Status
 from feedback.domain.text import Reply
-from feedback.domain.tracking import canonical, grouped, new_tracking_code
+from feedback.domain.tracking import canonical, new_tracking_code
 from feedback.store import ComplaintStore
 from sharik.auth import Principal
 from sharik.errors import Forbidden, NotFound
@@ -120,7 +120,6 @@ def _filed_event(complaint: Complaint) -> Envelope:
         agency=complaint.agency,
         event=ComplaintFiled(
             complaint_id=complaint.complaint_id,
-            tracking_code=grouped(complaint.tracking_code),
             agency=complaint.agency,
             kind=complaint.kind,
             category=complaint.category,

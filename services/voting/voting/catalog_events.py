@@ -9,7 +9,7 @@ SOURCE = "voting"
 
 
 def ballot_opened(ballot: Ballot) -> Envelope:
-    return _envelope(
+    return _once_per_ballot(
         ballot,
         BallotOpened(
             ballot_id=ballot.ballot_id,
@@ -35,13 +35,14 @@ def ballot_closed_with_result(ballot: Ballot) -> list[Envelope]:
     assert ballot.result is not None and ballot.closed_at is not None and ballot.published_at is not None
     result = ballot.result
     labels = {o.option_id: o.label for o in ballot.options}
-    closed = _envelope(
+    closed = _once_per_ballot(
         ballot,
         BallotClosed(
             ballot_id=ballot.ballot_id, agency=ballot.agency, closed_at=ballot.closed_at, votes_cast=result.total_votes
         ),
     )
-    published = closed.caused(
+    published = _once_per_ballot(
+        ballot,
         ResultPublished(
             ballot_id=ballot.ballot_id,
             agency=ballot.agency,
@@ -55,8 +56,7 @@ def ballot_closed_with_result(ballot: Ballot) -> list[Envelope]:
             winners=result.winners,
             published_at=ballot.published_at,
         ),
-        source=SOURCE,
-        agency=ballot.agency,
+        caused_by=closed,
     )
     return [closed, published]
 
@@ -67,3 +67,16 @@ def localized(text: Text) -> LocalizedText:
 
 def _envelope(ballot: Ballot, event) -> Envelope:
     return Envelope(event=event, source=SOURCE, agency=ballot.agency)
+
+
+def _once_per_ballot(ballot: Ballot, event, *, caused_by: Envelope | None = None) -> Envelope:
+    """A fact a ballot states once gets a fixed event id, so consumers that dedupe on
+    ce_id drop a repeat (FerretDB v1 may let two racing conditional updates through)."""
+    return Envelope(
+        event=event,
+        source=SOURCE,
+        agency=ballot.agency,
+        id=f"{ballot.ballot_id}.{event.name}",
+        correlation_id=caused_by.correlation_id or caused_by.id if caused_by else None,
+        causation_id=caused_by.id if caused_by else None,
+    )

@@ -81,14 +81,17 @@ class BallotHandlers:
         ballot = await self._store.get(ballot_id)
         now = self._clock()
         ballot.check_vote(choice, now=now)
-        if not await self._store.admit_vote(ballot_id):
-            raise WindowClosed("voting has closed")
+        # Noted in flight before the state is read again: a close that starts after
+        # this read waits for the vote, and one that started before refuses it.
+        admission = await self._store.admit_vote(ballot_id)
         try:
+            if (await self._store.get(ballot_id)).state != "open":
+                raise WindowClosed("voting has closed")
             vote = Vote(vote_id=uuid.uuid4().hex, ballot_id=ballot_id, choice=(choice,), cast_at=now)
             voter = pseudonym(self._pseudonym_key, by.subject, purpose=f"voter:{ballot_id}")
             await self._store.record(vote, voter=voter, events=[catalog_events.vote_cast(ballot, vote)])
         finally:
-            await self._store.release_vote(ballot_id)
+            await self._store.release_vote(admission)
         self._on_saved()
         return vote
 

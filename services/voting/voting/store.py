@@ -27,11 +27,13 @@ class BallotStore:
         self.ballots = db["ballots"]
         self.votes = db["votes"]
         self.voters = db["voters"]
+        self.admissions = db["admissions"]
 
     async def create_indexes(self) -> None:
         await self.ballots.create_index([("agency", ASCENDING), ("state", ASCENDING)])
         await self.ballots.create_index([("state", ASCENDING), ("closes_at", ASCENDING)])
         await self.votes.create_index([("ballot_id", ASCENDING)])
+        await self.admissions.create_index([("ballot_id", ASCENDING)])
         await self.voters.create_index([("ballot_id", ASCENDING), ("voter", ASCENDING)], unique=True)
 
     async def get(self, ballot_id: str) -> Ballot:
@@ -73,20 +75,20 @@ class BallotStore:
         }
         return [d["_id"] async for d in self.ballots.find(query, {"_id": 1}).limit(limit)]
 
-    async def admit_vote(self, ballot_id: str) -> bool:
-        """Count a vote as in flight, only while the ballot is open; False if it is not.
+    async def admit_vote(self, ballot_id: str) -> str:
+        """Note a vote in flight, so a close waits for it; return the note's id.
 
-        A close waits until no vote is in flight before counting, so a vote admitted
-        here is either refused or counted, never stored after the result."""
-        result = await self.ballots.update_one({"_id": ballot_id, "state": "open"}, {"$inc": {"in_flight": 1}})
-        return result.matched_count == 1
+        A document per vote rather than a counter on the ballot: FerretDB v1 applies
+        concurrent updates of one document as read-modify-write and loses some."""
+        admission = uuid.uuid4().hex
+        await self.admissions.insert_one({"_id": admission, "ballot_id": ballot_id})
+        return admission
 
-    async def release_vote(self, ballot_id: str) -> None:
-        await self.ballots.update_one({"_id": ballot_id}, {"$inc": {"in_flight": -1}})
+    async def release_vote(self, admission: str) -> None:
+        await self.admissions.delete_one({"_id": admission})
 
     async def votes_in_flight(self, ballot_id: str) -> int:
-        document = await self.ballots.find_one({"_id": ballot_id}, {"in_flight": 1})
-        return (document or {}).get("in_flight", 0)
+        return await self.admissions.count_documents({"ballot_id": ballot_id})
 
     async def record(self, vote: Vote, *, voter: str, events: list[Envelope]) -> None:
         """Mark `voter` as having voted, then store the vote apart; AlreadyVoted if marked.
@@ -136,7 +138,7 @@ def _document(ballot: Ballot) -> dict[str, Any]:
 
 
 def _ballot(document: dict[str, Any]) -> Ballot:
-    fields = {k: v for k, v in document.items() if k not in ("_id", "outbox", "in_flight")}
+    fields = {k: v for k, v in document.items() if k not in ("_id", "outbox")}
     question, options, result = fields.pop("question"), fields.pop("options"), fields.pop("result")
     return Ballot(
         **fields,

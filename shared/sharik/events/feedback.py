@@ -15,7 +15,8 @@ ComplaintStatus = Literal[
 
 class ComplaintFiled(Event):
     """A citizen filed a complaint, suggestion or report. `reporter_id` is the
-    reporter's pseudonymous id, or None when the submission is anonymous."""
+    reporter's pseudonymous id, or None when the submission is anonymous. The tracking
+    code is not here: it is the reporter's secret for following the case."""
 
     name = "ComplaintFiled"
     version = 1
@@ -23,7 +24,6 @@ class ComplaintFiled(Event):
     subject_field = "complaint_id"
 
     complaint_id: str
-    tracking_code: str
     agency: str
     kind: SubmissionKind
     category: str

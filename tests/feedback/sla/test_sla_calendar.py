@@ -67,7 +67,9 @@ def test_ten_working_days_span_two_working_weeks():
 def test_a_year_holds_seven_hours_for_every_sunday_to_thursday():
     start, end = datetime(2026, 1, 1, tzinfo=MUSCAT), datetime(2027, 1, 1, tzinfo=MUSCAT)
     working_days = sum(
-        1 for n in range(365) if (date(2026, 1, 1) + timedelta(days=n)).strftime("%a") in {"Sun", "Mon", "Tue", "Wed", "Thu"}
+        1
+        for n in range(365)
+        if (date(2026, 1, 1) + timedelta(days=n)).strftime("%a") in {"Sun", "Mon", "Tue", "Wed", "Thu"}
     )
 
     assert GOVERNMENT.business_time_between(start, end) == working_days * 7 * HOURS
@@ -76,7 +78,13 @@ def test_a_year_holds_seven_hours_for_every_sunday_to_thursday():
 def test_adding_then_measuring_gives_back_the_duration():
     # A grid of starts every 37 minutes across two weeks with a holiday, and odd durations.
     starts = [muscat(14, 0) + n * timedelta(minutes=37) for n in range(14 * 24 * 60 // 37)]
-    durations = [timedelta(seconds=1), 45 * timedelta(minutes=1), 7 * HOURS, 8 * HOURS, 40 * HOURS + timedelta(seconds=17)]
+    durations = [
+        timedelta(seconds=1),
+        45 * timedelta(minutes=1),
+        7 * HOURS,
+        8 * HOURS,
+        40 * HOURS + timedelta(seconds=17),
+    ]
     for start in starts:
         for duration in durations:
             deadline = NATIONAL_DAY.add_business_time(start, duration)

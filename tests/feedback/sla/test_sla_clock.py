@@ -81,7 +81,12 @@ class TestBreachAtTheBoundary:
     def test_one_second_later_is(self):
         ack = sla_state(self.EVENTS, TARGETS, GOVERNMENT, now=self.DEADLINE + SECOND).acknowledge
         assert ack.deadline == self.DEADLINE
-        assert (ack.elapsed, ack.remaining, ack.overdue, ack.breached) == (8 * HOURS + SECOND, timedelta(0), SECOND, True)
+        assert (ack.elapsed, ack.remaining, ack.overdue, ack.breached) == (
+            8 * HOURS + SECOND,
+            timedelta(0),
+            SECOND,
+            True,
+        )
 
     def test_acknowledging_at_the_deadline_meets_it(self):
         events = [*self.EVENTS, (self.DEADLINE, "acknowledged")]
@@ -154,11 +159,20 @@ class TestPauses:
     def test_a_case_answered_while_paused_is_stopped_not_paused(self):
         events = [*self.EVENTS[:2], (muscat(15, 11), "resolved")]
         state = sla_state(events, TARGETS, GOVERNMENT, now=muscat(20, 10))
-        assert (state.resolve.paused, state.resolve.stopped_at, state.resolve.elapsed) == (False, muscat(15, 11), 2 * HOURS)
+        assert (state.resolve.paused, state.resolve.stopped_at, state.resolve.elapsed) == (
+            False,
+            muscat(15, 11),
+            2 * HOURS,
+        )
 
 
 def test_redelivered_and_redundant_events_change_nothing():
-    clean = filed(muscat(15, 7, 30), (muscat(15, 9, 30), "paused"), (muscat(16, 9, 30), "resumed"), (muscat(16, 10), "acknowledged"))
+    clean = filed(
+        muscat(15, 7, 30),
+        (muscat(15, 9, 30), "paused"),
+        (muscat(16, 9, 30), "resumed"),
+        (muscat(16, 10), "acknowledged"),
+    )
     noisy = [
         *clean,
         (muscat(15, 7, 45), "resumed"),  # resuming a clock that runs
@@ -171,13 +185,23 @@ def test_redelivered_and_redundant_events_change_nothing():
 
 
 def test_the_order_events_arrive_in_does_not_matter():
-    events = filed(muscat(15, 7, 30), (muscat(15, 9, 30), "paused"), (muscat(16, 9, 30), "resumed"), (muscat(16, 10), "acknowledged"))
+    events = filed(
+        muscat(15, 7, 30),
+        (muscat(15, 9, 30), "paused"),
+        (muscat(16, 9, 30), "resumed"),
+        (muscat(16, 10), "acknowledged"),
+    )
     now = muscat(17, 12)
     assert sla_state(list(reversed(events)), TARGETS, GOVERNMENT, now) == sla_state(events, TARGETS, GOVERNMENT, now)
 
 
 def test_reading_the_clock_in_the_past_ignores_later_events():
-    history = filed(muscat(15, 7, 30), (muscat(15, 9, 30), "paused"), (muscat(16, 9, 30), "resumed"), (muscat(16, 10), "acknowledged"))
+    history = filed(
+        muscat(15, 7, 30),
+        (muscat(15, 9, 30), "paused"),
+        (muscat(16, 9, 30), "resumed"),
+        (muscat(16, 10), "acknowledged"),
+    )
     then = muscat(15, 12)
     known_then = [event for event in history if event.at <= then]
     assert sla_state(history, TARGETS, GOVERNMENT, then) == sla_state(known_then, TARGETS, GOVERNMENT, then)
@@ -185,8 +209,9 @@ def test_reading_the_clock_in_the_past_ignores_later_events():
 
 def test_plain_tuples_work_as_events():
     tuples = [(muscat(15, 7, 30), "filed"), (muscat(15, 9), "acknowledged")]
+    named = filed(muscat(15, 7, 30), (muscat(15, 9), "acknowledged"))
     now = muscat(15, 12)
-    assert sla_state(tuples, TARGETS, GOVERNMENT, now) == sla_state(filed(*tuples[0][:1], tuples[1]), TARGETS, GOVERNMENT, now)
+    assert sla_state(tuples, TARGETS, GOVERNMENT, now) == sla_state(named, TARGETS, GOVERNMENT, now)
 
 
 def test_utc_and_muscat_histories_read_the_same():

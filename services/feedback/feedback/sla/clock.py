@@ -116,9 +116,7 @@ def _target_state(
 ) -> TargetState:
     """Elapsed business time, deadline and breach of one target."""
     filed_at = next(event.at for event in history if event.kind == "filed")
-    stopped_at = next(
-        (e.at for e in history if e.kind in STOPPED_BY[target] and filed_at <= e.at <= now), None
-    )
+    stopped_at = next((e.at for e in history if e.kind in STOPPED_BY[target] and filed_at <= e.at <= now), None)
     # A reader whose clock lags the filing service sees the case as just filed.
     end = max(stopped_at or now, filed_at)
     running, paused = _running_intervals(history, filed_at, end)
