@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 import uvicorn
 from fastapi import APIRouter
+from faststream import BaseMiddleware, ContextRepo
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
@@ -48,7 +49,7 @@ def create_app(
     delivery_handlers = DeliveryHandlers(subscription_store, delivery_store, on_due=worker.wake)
     consumers.subscribe(runtime.broker, group_id=runtime.group_id, handlers=delivery_handlers)
 
-    return runtime.app(
+    app = runtime.app(
         title="Sharik notifier",
         description="Citizens' subscriptions, and the messages sent when campaigns open and results are published.",
         routers=[api.subscriptions, api.deliveries, _worker_lifecycle(worker)],
@@ -59,6 +60,8 @@ def create_app(
             "deliveries": delivery_handlers,
         },
     )
+    runtime.broker.add_middleware(_message_in_context(app.context))
+    return app
 
 
 def email_sender(settings: NotifierSettings) -> EmailSender:
@@ -70,6 +73,18 @@ def email_sender(settings: NotifierSettings) -> EmailSender:
         password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
         starttls=settings.smtp_starttls,
     )
+
+
+def _message_in_context(context: ContextRepo) -> type[BaseMiddleware]:
+    # Workaround, until the shared runtime does it: FastStreamAPI resolves a handler's
+    # `KafkaMessage` in its own context, but the broker puts the message in another, so
+    # sharik.bus.subscribe_events got an empty placeholder instead of the message.
+    class MessageInAppContext(BaseMiddleware):
+        async def consume_scope(self, call_next, msg):
+            with context.scope("message", msg):
+                return await call_next(msg)
+
+    return MessageInAppContext
 
 
 def _worker_lifecycle(worker: DeliveryWorker) -> APIRouter:

@@ -81,6 +81,7 @@ class BusinessCalendar:
         return opens, closes
 
     def _local_date(self, moment: datetime) -> date:
+        """The calendar date of a moment where the offices are."""
         return moment.astimezone(self.zone).date()
 
 

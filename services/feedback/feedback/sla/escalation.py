@@ -20,8 +20,8 @@ REASONS: dict[Target, Reason] = {"acknowledge": "acknowledge_breached", "resolve
 class EscalationPolicy:
     """How far past a deadline, in business time, each rung is reached."""
 
-    # The unit head hears at the breach itself; the higher rungs only if it stays unanswered
-    # for one, then three more government working days.
+    # The unit head hears at the breach itself; the agency and the platform only if the case
+    # is still unanswered one, then three government working days (7 hours each) later.
     unit_head_after: timedelta = timedelta(0)
     agency_admin_after: timedelta = timedelta(hours=7)
     platform_operator_after: timedelta = timedelta(hours=21)
