@@ -11,6 +11,8 @@ from faststream.kafka import KafkaBroker
 from opentelemetry import context, propagate
 from pymongo.asynchronous.collection import AsyncCollection
 
+from sharik.store import PENDING
+
 log = structlog.get_logger(__name__)
 
 BATCH = 100
@@ -44,16 +46,22 @@ class OutboxRelay:
             await self._task
         self._task = None
 
+    async def create_indexes(self) -> None:
+        for collection in self._collections:
+            await collection.create_index(PENDING, sparse=True)
+
     async def drain(self) -> int:
         """Publish everything queued now; return how many events were published."""
         published = 0
         for collection in self._collections:
-            cursor = collection.find({"outbox": {"$exists": True, "$ne": []}}, {"outbox": 1}).limit(BATCH)
+            cursor = collection.find({PENDING: True}, {"outbox": 1}).limit(BATCH)
             async for document in cursor:
                 for entry in document["outbox"]:
                     await self._publish(entry)
                     await collection.update_one({"_id": document["_id"]}, {"$pull": {"outbox": entry}})
                     published += 1
+                # Only if nothing was queued meanwhile; otherwise the next pass takes it.
+                await collection.update_one({"_id": document["_id"], "outbox": []}, {"$unset": {PENDING: ""}})
         return published
 
     async def _publish(self, entry: dict) -> None:

@@ -67,6 +67,7 @@ class ServiceRuntime:
         self.relay: OutboxRelay | None = None
         self._outbox_collections: list[AsyncCollection] = []
         self._startup_tasks: list = []
+        self._background_jobs: list = []
 
     @property
     def group_id(self) -> str:
@@ -79,6 +80,11 @@ class ServiceRuntime:
     def on_startup(self, task) -> None:
         """Run `task()` (a coroutine function) at start, after the store is reachable."""
         self._startup_tasks.append(task)
+
+    def run_in_background(self, job) -> None:
+        """Run `job()` (a coroutine function looping forever) while the app runs; it is
+        cancelled at shutdown, before the store closes."""
+        self._background_jobs.append(job)
 
     def wake_relay(self) -> None:
         if self.relay is not None:
@@ -112,7 +118,11 @@ class ServiceRuntime:
             )
             for task in self._startup_tasks:
                 await task()
+            jobs = [asyncio.create_task(job(), name=job.__qualname__) for job in self._background_jobs]
             yield
+            for job in jobs:
+                job.cancel()
+            await asyncio.gather(*jobs, return_exceptions=True)
             if self.relay is not None:
                 await self.relay.stop()
             await self.mongo.close()
@@ -124,6 +134,7 @@ class ServiceRuntime:
                 self.relay = OutboxRelay(
                     broker, self._outbox_collections, poll_seconds=self.settings.outbox_poll_seconds
                 )
+                await self.relay.create_indexes()
                 self.relay.start()
             log.info("service started", port=self.settings.http_port)
 

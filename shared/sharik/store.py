@@ -25,11 +25,21 @@ async def ping(client: AsyncMongoClient) -> None:
     await client.admin.command("ping")
 
 
-def outbox_entry(envelope: Envelope) -> dict[str, Any]:
-    """An event as the relay will publish it, with the caller's trace context so the
-    trace continues from the request through Kafka."""
+PENDING = "outbox_pending"
+"""Set while a document has events to relay; sparse-indexed so the relay finds them
+without scanning every document (a national ballot has one per vote)."""
+
+STATE_ONLY = {"outbox": 0, PENDING: 0}
+"""Projection that reads an aggregate's state without its queued events."""
+
+
+def outbox_entry(envelope: Envelope, *, traced: bool = True) -> dict[str, Any]:
+    """An event as the relay will publish it. With `traced`, it carries the caller's
+    trace context, so the trace continues from the request through Kafka; a secret
+    vote is published untraced, so nothing joins it to the request that cast it."""
     trace_carrier: dict[str, str] = {}
-    propagate.inject(trace_carrier)
+    if traced:
+        propagate.inject(trace_carrier)
     return {
         "id": envelope.id,
         "topic": envelope.event.topic,
@@ -41,12 +51,13 @@ def outbox_entry(envelope: Envelope) -> dict[str, Any]:
 
 
 async def insert_aggregate(
-    collection: AsyncCollection, document: Mapping[str, Any], events: Sequence[Envelope]
+    collection: AsyncCollection, document: Mapping[str, Any], events: Sequence[Envelope], *, traced: bool = True
 ) -> None:
     """Store a new aggregate (version 1) with the events of its creation."""
-    await collection.insert_one(
-        {**document, "version": 1, "outbox": [outbox_entry(e) for e in events]}
-    )
+    queued = {"outbox": [outbox_entry(e, traced=traced) for e in events]}
+    if events:
+        queued[PENDING] = True
+    await collection.insert_one({**document, "version": 1, **queued})
 
 
 async def update_aggregate(
@@ -61,6 +72,7 @@ async def update_aggregate(
     `expected_version`; return the new version or raise ConcurrentChange."""
     update: dict[str, Any] = {"$set": {**changes, "version": expected_version + 1}}
     if events:
+        update["$set"][PENDING] = True
         update["$push"] = {"outbox": {"$each": [outbox_entry(e) for e in events]}}
     result = await collection.update_one({"_id": aggregate_id, "version": expected_version}, update)
     if result.matched_count == 0:

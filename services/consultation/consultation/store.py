@@ -9,7 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from consultation.domain.campaign import Campaign, Text
 from sharik.errors import NotFound
 from sharik.events import Envelope
-from sharik.store import insert_aggregate, update_aggregate
+from sharik.store import STATE_ONLY, insert_aggregate, update_aggregate
 
 
 class CampaignStore:
@@ -20,7 +20,7 @@ class CampaignStore:
         await self.campaigns.create_index([("agency", ASCENDING), ("state", ASCENDING)])
 
     async def get(self, campaign_id: str) -> Campaign:
-        document = await self.campaigns.find_one({"_id": campaign_id}, {"outbox": 0})
+        document = await self.campaigns.find_one({"_id": campaign_id}, STATE_ONLY)
         if document is None:
             raise NotFound(f"no campaign {campaign_id}")
         return _campaign(document)
@@ -45,7 +45,7 @@ class CampaignStore:
         query: dict[str, Any] = {"$or": visible}
         if agency:
             query = {"$and": [query, {"agency": agency}]}
-        cursor = self.campaigns.find(query, {"outbox": 0}).sort("created_at", -1).limit(limit)
+        cursor = self.campaigns.find(query, STATE_ONLY).sort("created_at", -1).limit(limit)
         return [_campaign(document) async for document in cursor]
 
 

@@ -10,7 +10,7 @@ from feedback.domain.complaint import Complaint, StatusChange
 from feedback.domain.text import Reply
 from sharik.errors import NotFound
 from sharik.events import Envelope
-from sharik.store import insert_aggregate, update_aggregate
+from sharik.store import STATE_ONLY, insert_aggregate, update_aggregate
 
 
 class ComplaintStore:
@@ -23,13 +23,13 @@ class ComplaintStore:
         await self.complaints.create_index([("reporter_id", ASCENDING), ("filed_at", DESCENDING)])
 
     async def get(self, complaint_id: str) -> Complaint:
-        document = await self.complaints.find_one({"_id": complaint_id}, {"outbox": 0})
+        document = await self.complaints.find_one({"_id": complaint_id}, STATE_ONLY)
         if document is None:
             raise NotFound(f"no complaint {complaint_id}")
         return _complaint(document)
 
     async def by_tracking_code(self, tracking_code: str) -> Complaint | None:
-        document = await self.complaints.find_one({"tracking_code": tracking_code}, {"outbox": 0})
+        document = await self.complaints.find_one({"tracking_code": tracking_code}, STATE_ONLY)
         return None if document is None else _complaint(document)
 
     async def add(self, complaint: Complaint, events: list[Envelope]) -> Complaint:
@@ -58,7 +58,7 @@ class ComplaintStore:
         return await self._find(query, limit=limit)
 
     async def _find(self, query: dict[str, Any], *, limit: int) -> list[Complaint]:
-        cursor = self.complaints.find(query, {"outbox": 0}).sort("filed_at", DESCENDING).limit(limit)
+        cursor = self.complaints.find(query, STATE_ONLY).sort("filed_at", DESCENDING).limit(limit)
         return [_complaint(document) async for document in cursor]
 
 

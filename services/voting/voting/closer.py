@@ -1,12 +1,9 @@
 """The background job that closes ballots whose closing time has passed."""
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import structlog
-from fastapi import APIRouter
 
 from voting.handlers import BallotHandlers
 
@@ -26,22 +23,8 @@ class BallotCloser:
         """Close what is due now; return how many ballots this pass closed."""
         return await self._handlers.close_due(stale_after=self._stale_after)
 
-    def router(self) -> APIRouter:
-        """A route-less router whose lifespan runs the job while the app runs."""
-
-        @contextlib.asynccontextmanager
-        async def lifespan(_app) -> AsyncIterator[None]:
-            task = asyncio.create_task(self._run(), name="ballot-closer")
-            try:
-                yield
-            finally:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-
-        return APIRouter(lifespan=lifespan)
-
-    async def _run(self) -> None:
+    async def run(self) -> None:
+        """Close due ballots forever, every `every_seconds`."""
         while True:
             try:
                 await self.run_once()

@@ -39,10 +39,11 @@ def create_app(
         # A count still unfinished well after the in-flight wait was left by a dead replica.
         stale_after=timedelta(seconds=3 * settings.votes_in_flight_wait_seconds),
     )
+    runtime.run_in_background(closer.run)
     return runtime.app(
         title="Sharik voting",
         description="Ballots and e-referendums: secret votes, counted and published.",
-        routers=[api.router, closer.router()],
+        routers=[api.router],
         state={"ballots": handlers},
     )
 

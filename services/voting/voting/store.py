@@ -9,14 +9,13 @@ from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
-from opentelemetry import context
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from sharik.errors import NotFound
 from sharik.events import Envelope
-from sharik.store import insert_aggregate, update_aggregate
+from sharik.store import STATE_ONLY, insert_aggregate, update_aggregate
 from voting.domain.ballot import AlreadyVoted, Ballot, Option, Text
 from voting.domain.tally import OptionTally, Tally
 from voting.domain.vote import Vote
@@ -37,7 +36,7 @@ class BallotStore:
         await self.voters.create_index([("ballot_id", ASCENDING), ("voter", ASCENDING)], unique=True)
 
     async def get(self, ballot_id: str) -> Ballot:
-        document = await self.ballots.find_one({"_id": ballot_id}, {"outbox": 0})
+        document = await self.ballots.find_one({"_id": ballot_id}, STATE_ONLY)
         if document is None:
             raise NotFound(f"no ballot {ballot_id}")
         return _ballot(document)
@@ -62,7 +61,7 @@ class BallotStore:
         query: dict[str, Any] = {"$or": visible}
         if agency:
             query = {"$and": [query, {"agency": agency}]}
-        cursor = self.ballots.find(query, {"outbox": 0}).sort("created_at", -1).limit(limit)
+        cursor = self.ballots.find(query, STATE_ONLY).sort("created_at", -1).limit(limit)
         return [_ballot(document) async for document in cursor]
 
     async def due(self, *, now: datetime, stale_counting_before: datetime, limit: int = 100) -> list[str]:
@@ -102,13 +101,9 @@ class BallotStore:
         except DuplicateKeyError:
             raise AlreadyVoted("you have already voted in this ballot") from None
         try:
-            # An empty trace context: the request's trace would link the event to the
-            # request, its logs and its caller.
-            token = context.attach(context.Context())
-            try:
-                await insert_aggregate(self.votes, _vote_document(vote), events)
-            finally:
-                context.detach(token)
+            # Untraced: the request's trace would link the event to the request, its
+            # logs and its caller.
+            await insert_aggregate(self.votes, _vote_document(vote), events, traced=False)
         except BaseException:
             await self.voters.delete_one({"ballot_id": vote.ballot_id, "voter": voter})
             raise
