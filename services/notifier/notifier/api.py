@@ -59,8 +59,10 @@ class SubscriptionOut(BaseModel):
         )
 
 
-@subscriptions.post("", status_code=201, responses={200: {"description": "the address was already subscribed; updated"}})
-async def subscribe(body: SubscriptionIn, user: CurrentUser, handlers: SubscriptionsDep, response: Response) -> SubscriptionOut:
+@subscriptions.post("", status_code=201, responses={200: {"description": "already subscribed: updated"}})
+async def subscribe(
+    body: SubscriptionIn, user: CurrentUser, handlers: SubscriptionsDep, response: Response
+) -> SubscriptionOut:
     """Subscribe an address of the caller (a citizen) to campaigns and/or results."""
     subscription, created = await handlers.subscribe(
         Subscribe(

@@ -47,7 +47,12 @@ class SubscriptionStore:
         return await self.subscriptions.find_one_and_update(
             {"owner": s.owner, "channel": s.channel, "address": s.address},
             {
-                "$set": {"language": s.language, "topics": list(s.topics), "agency": s.agency, "updated_at": s.updated_at},
+                "$set": {
+                    "language": s.language,
+                    "topics": list(s.topics),
+                    "agency": s.agency,
+                    "updated_at": s.updated_at,
+                },
                 "$setOnInsert": {"_id": s.subscription_id, "created_at": s.created_at},
             },
             upsert=True,

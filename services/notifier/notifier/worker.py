@@ -115,7 +115,7 @@ class DeliveryWorker:
                 now=datetime.now(UTC),
                 max_attempts=self._policy.attempts,
                 base_seconds=self._policy.base_seconds,
-                jitter=random.random(),  # noqa: S311 - spreading retries, not secrecy
+                jitter=random.random(),  # spreads retries; not a secret
             )
         return delivery.delivered(now=datetime.now(UTC))
 

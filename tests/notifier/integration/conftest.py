@@ -7,10 +7,11 @@ from contextlib import asynccontextmanager
 from email.message import EmailMessage
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from ulid import ULID
 
 from notifier.config import NotifierSettings
+from notifier.consumers import CONSUMED
 from notifier.main import create_app
 from sharik.events import Envelope
 from tests.support.service import Tokens, running, unique_database
@@ -37,12 +38,34 @@ def tokens(jwt_keys) -> Tokens:
     return Tokens(jwt_keys[0])
 
 
+async def start_group_at_end(bootstrap_servers: str, group_id: str, topics: list[str]) -> None:
+    """Commit the end of `topics` for a new consumer group, so a test's notifier skips
+    the history other tests left on the shared broker and sees only what comes next."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group_id, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        existing = await consumer.topics()
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in topics
+            if topic in existing
+            for p in consumer.partitions_for_topic(topic) or ()
+        ]
+        if partitions:
+            consumer.assign(partitions)
+            await consumer.commit(await consumer.end_offsets(partitions))
+    finally:
+        await consumer.stop()
+
+
 @pytest.fixture
-def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys, smtp_sink) -> NotifierSettings:
+async def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys, smtp_sink) -> NotifierSettings:
     """Settings of one test's notifier: its own database and its own consumer group
     (the group id derives from the service name), mail to the sink, quick retries."""
+    service_name = f"notifier-test-{str(ULID()).lower()}"
+    await start_group_at_end(kafka_bootstrap_servers, f"sharik.{service_name}", CONSUMED)
     return NotifierSettings(
-        service_name=f"notifier-test-{str(ULID()).lower()}",
+        service_name=service_name,
         kafka_bootstrap_servers=kafka_bootstrap_servers,
         mongodb_url=mongodb_url,
         mongodb_database=unique_database("notifier"),

@@ -99,7 +99,6 @@ async def test_an_event_delivered_twice_sends_one_email(notifier, settings, toke
         emails = await eventually(lambda: len(mail_to(address)) >= 2 and mail_to(address), what="both emails")
         assert sorted(e["Subject"] for e in emails) == ["Poll: After", "Poll: Duplicated"]
         deliveries = (await client.get("/deliveries", headers=tokens.of(["operator"]))).json()
-        assert sorted(d["cause"]["event_id"] for d in deliveries) == sorted([envelope.id, deliveries[0]["cause"]["event_id"], deliveries[1]["cause"]["event_id"]])[:2] or True
         assert len(deliveries) == 2 and {d["state"] for d in deliveries} == {"sent"}
         assert [d["cause"]["event_id"] for d in deliveries].count(envelope.id) == 1
 
@@ -187,8 +186,13 @@ async def test_a_malformed_message_is_dead_lettered_and_the_next_event_still_del
             "consultation.campaigns",
             b"{not json",
             key=poison_key,
-            headers={"ce_specversion": "1.0", "ce_id": poison_key, "ce_source": "test",
-                     "ce_type": "om.sharik.consultation.CampaignLaunched.v1", "ce_time": NOW.isoformat()},
+            headers={
+                "ce_specversion": "1.0",
+                "ce_id": poison_key,
+                "ce_source": "test",
+                "ce_type": "om.sharik.consultation.CampaignLaunched.v1",
+                "ce_time": NOW.isoformat(),
+            },
         )
         await bus.publish(launched(agency))
 

@@ -62,7 +62,9 @@ async def test_nobody_sees_or_deletes_another_citizens_subscription(notifier, se
 
 async def test_bad_input_and_wrong_callers_are_refused(notifier, settings, tokens):
     async with notifier(settings) as client:
-        bad_address = await client.post("/subscriptions", json=subscription(address="not-an-address"), headers=tokens.citizen())
+        bad_address = await client.post(
+            "/subscriptions", json=subscription(address="not-an-address"), headers=tokens.citizen()
+        )
         assert bad_address.status_code == 422
         assert bad_address.json()["error"]["details"] == [{"field": "address"}]
 

@@ -68,7 +68,9 @@ def test_no_votes():
     assert blank.outcome == "no_votes" and blank.ballots == 2 and blank.rounds == ()
 
 
-@pytest.mark.parametrize(("ranking", "message"), [(["A", "E"], "ballot 2: unknown options: E"), (["A", "A"], "ranked twice")])
+@pytest.mark.parametrize(
+    ("ranking", "message"), [(["A", "E"], "ballot 2: unknown options: E"), (["A", "A"], "ranked twice")]
+)
 def test_invalid_rankings_are_refused(ranking, message):
     with pytest.raises(ValueError, match=message):
         count_ranked(NAMES, [["A"], ranking])

@@ -103,7 +103,9 @@ def test_write_in_label_does_not_depend_on_the_order_votes_are_read():
 
 
 def test_write_ins_tied_for_most_requested_are_all_listed():
-    result = count_single(("a",), [WriteIn("Parks"), WriteIn("Roads"), WriteIn("parks"), WriteIn("roads"), WriteIn("Sea")])
+    result = count_single(
+        ("a",), [WriteIn("Parks"), WriteIn("Roads"), WriteIn("parks"), WriteIn("roads"), WriteIn("Sea")]
+    )
 
     assert [w.label for w in result.top_write_ins] == ["Parks", "Roads"]
 

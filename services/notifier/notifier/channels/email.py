@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
@@ -11,6 +12,12 @@ from notifier.channels import DeliveryError
 from notifier.domain.messages import Message
 
 TIMEOUT_SECONDS = 30.0
+SUBJECT_MAX_CHARS = 150
+
+# Python's header folding drops the space between two encoded words (an Arabic subject
+# came out as "موضوعمنتدى"), so headers are not folded; a short subject keeps its single
+# encoded line far below SMTP's 998-character limit.
+UNFOLDED = policy.SMTP.clone(max_line_length=None)
 
 _ANY_ADDRESS = re.compile(r"[^\s<>@\"']+@[^\s<>@\"']+")
 
@@ -29,6 +36,8 @@ class EmailSender:
         try:
             await aiosmtplib.send(
                 compose(self.sender, address, message, delivery_id),
+                sender=parseaddr(self.sender)[1],
+                recipients=[address],
                 hostname=self.host,
                 port=self.port,
                 username=self.username,
@@ -45,12 +54,12 @@ class EmailSender:
             raise DeliveryError(redacted(error)) from None
 
 
-def compose(sender: str, address: str, message: Message, delivery_id: str) -> EmailMessage:
+def compose(sender: str, address: str, message: Message, delivery_id: str) -> bytes:
     """The email for one delivery: plain UTF-8 text, tagged with the reader's language."""
     email = EmailMessage()
     email["From"] = sender
     email["To"] = address
-    email["Subject"] = message.subject
+    email["Subject"] = message.subject[:SUBJECT_MAX_CHARS]
     email["Date"] = formatdate(usegmt=True)
     # Derived from the delivery, so a resend after an unclear failure carries the same
     # id and mail systems can drop the duplicate.
@@ -59,7 +68,7 @@ def compose(sender: str, address: str, message: Message, delivery_id: str) -> Em
     email.set_content(message.body, charset="utf-8")
     # After set_content, which replaces the Content-* headers.
     email["Content-Language"] = message.language
-    return email
+    return email.as_bytes(policy=UNFOLDED)
 
 
 def redacted(error: Exception) -> str:

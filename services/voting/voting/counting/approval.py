@@ -23,7 +23,9 @@ class ApprovalResult:
     """On a tie: options with equal votes competing for the seats left after `winners`."""
 
 
-def check_selection(selection: Sequence[str], option_ids: Collection[str], min_selections: int, max_selections: int) -> None:
+def check_selection(
+    selection: Sequence[str], option_ids: Collection[str], min_selections: int, max_selections: int
+) -> None:
     """Raise ValueError naming the rule a voter's selection breaks."""
     if unknown := [o for o in selection if o not in option_ids]:
         raise ValueError(f"unknown options: {', '.join(unknown)}")

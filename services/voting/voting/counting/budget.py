@@ -31,7 +31,7 @@ class ParticipatoryBudget:
         if self.budget < 0:
             raise ValueError(f"the budget must not be negative, got {self.budget}")
         ids = [p.project_id for p in self.projects]
-        if duplicated := sorted({i for i in ids if ids.count(i) > 1}):
+        if duplicated := sorted(i for i, n in Counter(ids).items() if n > 1):
             raise ValueError(f"project ids must be unique, repeated: {', '.join(duplicated)}")
         if negative := [p.project_id for p in self.projects if p.cost < 0]:
             raise ValueError(f"project costs must not be negative: {', '.join(negative)}")
@@ -69,25 +69,33 @@ def mes(pb: ParticipatoryBudget) -> list[str]:
     if not pb.ballots:
         return []
     money = [Fraction(pb.budget) / len(pb.ballots)] * len(pb.ballots)
-    supporters = {p.project_id: [i for i, ballot in enumerate(pb.ballots) if p.project_id in ballot] for p in pb.projects}
+    supporters = {
+        p.project_id: [i for i, ballot in enumerate(pb.ballots) if p.project_id in ballot] for p in pb.projects
+    }
     tie_order = _tie_order(pb)
     # An unsupported project is never bought; one its supporters cannot afford now never
     # becomes affordable later, since money only goes down.
     candidates = [p for p in pb.projects if supporters[p.project_id]]
+    # For the same reason a project's ρ never falls: the last one computed is a lower bound,
+    # so projects are tried by bound and the search stops once the bound beats the best.
+    bound = {p.project_id: Fraction(0) for p in candidates}
     selected: list[str] = []
     while True:
-        offers: list[tuple[Fraction, tuple[int, Fraction, int], Project, Fraction]] = []
-        for project in list(candidates):
+        best: tuple[Fraction, tuple[int, Fraction, int], Project, Fraction] | None = None
+        for project in sorted(candidates, key=lambda p: (bound[p.project_id], tie_order(p))):
+            if best and bound[project.project_id] > best[0]:
+                break
             payment = _equal_payment(Fraction(project.cost), [money[i] for i in supporters[project.project_id]])
             if payment is None:
                 candidates.remove(project)
                 continue
             # ρ = payment / utility, and a supporter's utility is the project's cost.
-            rho = payment / project.cost if project.cost else Fraction(0)
-            offers.append((rho, tie_order(project), project, payment))
-        if not offers:
+            rho = bound[project.project_id] = payment / project.cost if project.cost else Fraction(0)
+            if best is None or (rho, tie_order(project)) < best[:2]:
+                best = (rho, tie_order(project), project, payment)
+        if best is None:
             return selected
-        _, _, chosen, payment = min(offers, key=lambda offer: offer[:2])
+        _, _, chosen, payment = best
         candidates.remove(chosen)
         selected.append(chosen.project_id)
         for i in supporters[chosen.project_id]:
@@ -133,4 +141,3 @@ def _tie_order(pb: ParticipatoryBudget) -> Callable[[Project], tuple[int, Fracti
     votes = pb.votes()
     position = {project_id: n for n, project_id in enumerate(sort_ids(p.project_id for p in pb.projects))}
     return lambda p: (-votes[p.project_id], Fraction(p.cost), position[p.project_id])
-

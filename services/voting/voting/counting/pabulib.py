@@ -161,7 +161,9 @@ def _sections(text: str) -> dict[str, _Section]:
             if len(cells) > len(header):
                 raise PabulibError(f"line {line}: {len(cells)} cells but the header has {len(header)}")
             # A short row leaves its last optional cells empty.
-            sections[current].rows.append((line, dict(zip(header, cells + [""] * (len(header) - len(cells))))))
+            sections[current].rows.append(
+                (line, dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True)))
+            )
     if missing := [s.upper() for s in SECTIONS if s not in sections]:
         raise PabulibError(f"missing sections: {', '.join(missing)}")
     return sections
