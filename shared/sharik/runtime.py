@@ -11,6 +11,7 @@ from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI
+from faststream import BaseMiddleware, ContextRepo
 from faststream.kafka import KafkaBroker
 from faststream_fastapi import FastStreamAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -68,6 +69,7 @@ class ServiceRuntime:
         self._outbox_collections: list[AsyncCollection] = []
         self._startup_tasks: list = []
         self._background_jobs: list = []
+        self._shutdown_tasks: list = []
 
     @property
     def group_id(self) -> str:
@@ -85,6 +87,10 @@ class ServiceRuntime:
         """Run `job()` (a coroutine function looping forever) while the app runs; it is
         cancelled at shutdown, before the store closes."""
         self._background_jobs.append(job)
+
+    def on_shutdown(self, task) -> None:
+        """Run `task()` (a coroutine function) at shutdown, before the relay and store stop."""
+        self._shutdown_tasks.append(task)
 
     def wake_relay(self) -> None:
         if self.relay is not None:
@@ -123,6 +129,8 @@ class ServiceRuntime:
             for job in jobs:
                 job.cancel()
             await asyncio.gather(*jobs, return_exceptions=True)
+            for task in self._shutdown_tasks:
+                await task()
             if self.relay is not None:
                 await self.relay.stop()
             await self.mongo.close()
@@ -151,10 +159,23 @@ class ServiceRuntime:
         FastAPIInstrumentor.instrument_app(
             fastapi, tracer_provider=self.tracer_provider, excluded_urls="healthz,readyz,metrics"
         )
-        return FastStreamAPI(
+        app = FastStreamAPI(
             self.broker,
             application=fastapi,
             asyncapi_path="/asyncapi",
             safe_connection=True,
             connection_hook=connect_broker,
         )
+        self.broker.add_middleware(_message_in_context(app.context))
+        return app
+
+
+def _message_in_context(context: ContextRepo) -> type[BaseMiddleware]:
+    # FastStreamAPI resolves a handler's `KafkaMessage` in its own context, while the
+    # broker sets the message in another; without this, handlers got a placeholder.
+    class MessageInAppContext(BaseMiddleware):
+        async def consume_scope(self, call_next, msg):
+            with context.scope("message", msg):
+                return await call_next(msg)
+
+    return MessageInAppContext

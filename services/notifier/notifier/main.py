@@ -1,11 +1,8 @@
 """Wiring: settings → runtime → stores, channels, handlers, worker, subscribers → the ASGI app."""
 
 from collections.abc import Mapping
-from contextlib import asynccontextmanager
 
 import uvicorn
-from fastapi import APIRouter
-from faststream import BaseMiddleware, ContextRepo
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
@@ -46,13 +43,17 @@ def create_app(
         concurrency=settings.delivery_concurrency,
         on_saved=runtime.wake_relay,
     )
+    # After the indexes exist; stopped gracefully (sends in flight are recorded) before
+    # the relay and the store connection stop.
+    runtime.on_startup(worker.start)
+    runtime.on_shutdown(worker.stop)
     delivery_handlers = DeliveryHandlers(subscription_store, delivery_store, on_due=worker.wake)
     consumers.subscribe(runtime.broker, group_id=runtime.group_id, handlers=delivery_handlers)
 
     app = runtime.app(
         title="Sharik notifier",
         description="Citizens' subscriptions, and the messages sent when campaigns open and results are published.",
-        routers=[api.subscriptions, api.deliveries, _worker_lifecycle(worker)],
+        routers=[api.subscriptions, api.deliveries],
         state={
             "subscriptions": SubscriptionHandlers(
                 subscription_store, pseudonym_key=settings.pseudonym_key.get_secret_value()
@@ -60,7 +61,6 @@ def create_app(
             "deliveries": delivery_handlers,
         },
     )
-    runtime.broker.add_middleware(_message_in_context(app.context))
     return app
 
 
@@ -73,32 +73,6 @@ def email_sender(settings: NotifierSettings) -> EmailSender:
         password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
         starttls=settings.smtp_starttls,
     )
-
-
-def _message_in_context(context: ContextRepo) -> type[BaseMiddleware]:
-    # Workaround, until the shared runtime does it: FastStreamAPI resolves a handler's
-    # `KafkaMessage` in its own context, but the broker puts the message in another, so
-    # sharik.bus.subscribe_events got an empty placeholder instead of the message.
-    class MessageInAppContext(BaseMiddleware):
-        async def consume_scope(self, call_next, msg):
-            with context.scope("message", msg):
-                return await call_next(msg)
-
-    return MessageInAppContext
-
-
-def _worker_lifecycle(worker: DeliveryWorker) -> APIRouter:
-    # The runtime's lifespan runs around this one: indexes exist before the worker
-    # starts, and the worker has stopped before the store connection closes.
-    @asynccontextmanager
-    async def lifespan(_app):
-        worker.start()
-        try:
-            yield
-        finally:
-            await worker.stop()
-
-    return APIRouter(lifespan=lifespan)
 
 
 def run() -> None:

@@ -15,7 +15,7 @@ from notifier.domain.messages import Message
 from notifier.domain.subscription import Subscription
 from sharik.errors import NotFound
 from sharik.events import Envelope
-from sharik.store import update_aggregate
+from sharik.store import PENDING, STATE_ONLY, update_aggregate
 
 NOT_LEASED = datetime(1970, 1, 1, tzinfo=UTC)
 DUPLICATE_KEY = 11000
@@ -124,14 +124,14 @@ class DeliveryStore:
         return replace(delivery, version=version)
 
     async def get(self, delivery_id: str) -> Delivery:
-        document = await self.deliveries.find_one({"_id": delivery_id}, {"outbox": 0})
+        document = await self.deliveries.find_one({"_id": delivery_id}, STATE_ONLY)
         if document is None:
             raise NotFound(f"no delivery {delivery_id}")
         return _delivery(document)
 
     async def list(self, *, state: str | None, limit: int) -> list[Delivery]:
         query = {"state": state} if state else {}
-        cursor = self.deliveries.find(query, {"outbox": 0}).sort("created_at", -1).limit(limit)
+        cursor = self.deliveries.find(query, STATE_ONLY).sort("created_at", -1).limit(limit)
         return [_delivery(document) async for document in cursor]
 
 
@@ -158,7 +158,7 @@ def _document(delivery: Delivery) -> dict[str, Any]:
 
 
 def _delivery(document: dict[str, Any]) -> Delivery:
-    fields = {k: v for k, v in document.items() if k not in ("_id", "outbox", "lease_until")}
+    fields = {k: v for k, v in document.items() if k not in ("_id", "outbox", PENDING, "lease_until")}
     return Delivery(
         **{
             **fields,

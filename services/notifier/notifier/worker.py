@@ -64,7 +64,8 @@ class DeliveryWorker:
         """Look for due deliveries now rather than at the next poll."""
         self._wake.set()
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        """Start the delivery loops."""
         self._stopping = False
         self._tasks = [
             asyncio.create_task(self._run(), name=f"delivery-worker-{n}") for n in range(self._concurrency)

@@ -13,6 +13,7 @@ import json
 from collections import Counter
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from reporting.config import ReportingSettings
 from reporting.projections import PROJECTIONS, TOPICS, project
@@ -27,20 +28,21 @@ SKIPPED = "skipped"
 async def rebuild(read_model: ReadModel, *, bootstrap_servers: str) -> dict[str, int]:
     """Drop and replay; return how many events of each type were applied (and skipped)."""
     await read_model.drop()
+    partitions = await _partitions(bootstrap_servers)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False)
     await consumer.start()
+    counts: Counter[str] = Counter()
     try:
-        await consumer.topics()  # loads the metadata partitions_for_topic reads
-        partitions = [
-            TopicPartition(topic, partition)
-            for topic in TOPICS
-            for partition in sorted(consumer.partitions_for_topic(topic) or ())
-        ]
+        if not partitions:
+            return {}
         consumer.assign(partitions)
         ends = await consumer.end_offsets(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        counts: Counter[str] = Counter()
-        remaining = [tp for tp in partitions if await consumer.position(tp) < ends[tp]]
+        starts = await consumer.beginning_offsets(partitions)
+        # An explicit seek: seek_to_beginning is a lazy reset that a concurrent position
+        # lookup can miss, leaving the consumer at the end.
+        for partition in partitions:
+            consumer.seek(partition, starts[partition])
+        remaining = [tp for tp in partitions if starts[tp] < ends[tp]]
         while remaining:
             batches = await consumer.getmany(*remaining, timeout_ms=1000)
             for partition, records in batches.items():
@@ -51,6 +53,22 @@ async def rebuild(read_model: ReadModel, *, bootstrap_servers: str) -> dict[str,
     finally:
         await consumer.stop()
     return dict(sorted(counts.items()))
+
+
+async def _partitions(bootstrap_servers: str) -> list[TopicPartition]:
+    """Every partition of the consumed topics that exist."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(TOPICS)
+    finally:
+        await admin.close()
+    return [
+        TopicPartition(topic["topic"], partition["partition"])
+        for topic in described
+        if topic["error_code"] == 0
+        for partition in topic["partitions"]
+    ]
 
 
 async def _replay(read_model: ReadModel, record: ConsumerRecord) -> str:

@@ -17,8 +17,13 @@ from sharik.errors import NotFound
 from sharik.events import Envelope
 from sharik.store import STATE_ONLY, insert_aggregate, update_aggregate
 from voting.domain.ballot import AlreadyVoted, Ballot, Option, Text
+from voting.domain.board import ListSeal
 from voting.domain.tally import OptionTally, Tally
 from voting.domain.vote import Vote
+
+UNSEALED = "unsealed"
+"""Set on a vote until its entry is on the board; sparse-indexed so the sealer finds
+the few pending votes of a ballot with millions."""
 
 
 class BallotStore:
@@ -32,6 +37,7 @@ class BallotStore:
         await self.ballots.create_index([("agency", ASCENDING), ("state", ASCENDING)])
         await self.ballots.create_index([("state", ASCENDING), ("closes_at", ASCENDING)])
         await self.votes.create_index([("ballot_id", ASCENDING)])
+        await self.votes.create_index([(UNSEALED, ASCENDING), ("ballot_id", ASCENDING)], sparse=True)
         await self.admissions.create_index([("ballot_id", ASCENDING)])
         await self.voters.create_index([("ballot_id", ASCENDING), ("voter", ASCENDING)], unique=True)
 
@@ -122,7 +128,13 @@ class BallotStore:
 
 
 def _vote_document(vote: Vote) -> dict[str, Any]:
-    return {"_id": vote.vote_id, "ballot_id": vote.ballot_id, "choice": list(vote.choice), "cast_at": vote.cast_at}
+    return {
+        "_id": vote.vote_id,
+        "ballot_id": vote.ballot_id,
+        "choice": list(vote.choice),
+        "cast_at": vote.cast_at,
+        UNSEALED: True,
+    }
 
 
 def _document(ballot: Ballot) -> dict[str, Any]:
@@ -135,12 +147,14 @@ def _document(ballot: Ballot) -> dict[str, Any]:
 def _ballot(document: dict[str, Any]) -> Ballot:
     fields = {k: v for k, v in document.items() if k not in ("_id", "outbox")}
     question, options, result = fields.pop("question"), fields.pop("options"), fields.pop("result")
+    board = fields.pop("board", None)
     return Ballot(
         **fields,
         ballot_id=document["_id"],
         question=Text(**question),
         options=tuple(Option(option_id=o["option_id"], label=Text(**o["label"])) for o in options),
         result=_tally(result) if result else None,
+        board={name: ListSeal(**seal) for name, seal in board.items()} if board is not None else None,
     )
 
 

@@ -2,7 +2,13 @@
 
 from sharik.events.base import Event
 from sharik.events.consultation import CampaignLaunched
-from sharik.events.feedback import ComplaintFiled, ComplaintStatusChanged
+from sharik.events.feedback import (
+    ComplaintFiled,
+    ComplaintRated,
+    ComplaintStatusChanged,
+    ServiceEvaluated,
+    ServiceRated,
+)
 from sharik.events.notifier import NotificationFailed, NotificationSent
 from sharik.events.voting import BallotClosed, BallotOpened, ResultPublished, VoteCast
 
@@ -16,6 +22,9 @@ CATALOG: dict[str, type[Event]] = {
         ResultPublished,
         ComplaintFiled,
         ComplaintStatusChanged,
+        ComplaintRated,
+        ServiceRated,
+        ServiceEvaluated,
         NotificationSent,
         NotificationFailed,
     )
@@ -28,6 +37,7 @@ TOPICS: dict[str, int] = {
     "voting.ballots": 3,
     "voting.votes": 12,
     "feedback.complaints": 6,
+    "feedback.services": 3,
     "notifier.deliveries": 3,
 }
 

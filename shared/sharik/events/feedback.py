@@ -1,7 +1,7 @@
-"""Events of the feedback service (topic feedback.complaints)."""
+"""Events of the feedback service (topics feedback.complaints and feedback.services)."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -48,3 +48,67 @@ class ComplaintStatusChanged(Event):
     previous_status: ComplaintStatus
     sequence: int = Field(ge=1)
     changed_at: datetime
+
+
+ServiceChannel = Literal["web", "app", "call_centre", "service_centre"]
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class ComplaintRated(Event):
+    """The citizen who filed a complaint rated how it was handled (1..5), once, after it
+    was resolved or closed. Their comment stays in the feedback service."""
+
+    name = "ComplaintRated"
+    version = 1
+    topic = "feedback.complaints"
+    subject_field = "complaint_id"
+
+    complaint_id: str
+    agency: str
+    category: str
+    governorate: str | None = None
+    score: Score
+    rated_at: datetime
+
+
+class ServiceRated(Event):
+    """A citizen rated a government service: overall and on some of the service's
+    dimensions (e.g. ease, speed, staff), each 1..5. Each citizen has one rating per
+    service and may revise it: `rating_id` is pseudonymous (purpose "rater", unlinkable
+    across services) and `revision` grows by one per change, so a read model keeps the
+    highest revision per rating_id. The comment stays in the feedback service."""
+
+    name = "ServiceRated"
+    version = 1
+    topic = "feedback.services"
+    subject_field = "service_code"
+
+    service_code: str
+    agency: str
+    rating_id: str
+    revision: int = Field(ge=1)
+    channel: ServiceChannel
+    overall: Score
+    dimensions: dict[str, Score] = {}
+    rated_at: datetime
+
+
+class ServiceEvaluated(Event):
+    """A mystery shopper evaluated a service on one channel against a checklist;
+    `score` is the weighted percentage of items passed. The evaluator's notes and
+    identity stay in the feedback service."""
+
+    name = "ServiceEvaluated"
+    version = 1
+    topic = "feedback.services"
+    subject_field = "service_code"
+
+    evaluation_id: str
+    service_code: str
+    agency: str
+    channel: ServiceChannel
+    score: float = Field(ge=0, le=100)
+    items_passed: int = Field(ge=0)
+    items_total: int = Field(ge=1)
+    visited_at: datetime
+    evaluated_at: datetime

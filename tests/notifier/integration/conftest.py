@@ -13,7 +13,8 @@ from ulid import ULID
 from notifier.config import NotifierSettings
 from notifier.consumers import CONSUMED
 from notifier.main import create_app
-from sharik.events import Envelope
+from sharik.bus.topics import DLQ_PARTITIONS
+from sharik.events import TOPICS, Envelope
 from tests.support.service import Tokens, running, unique_database
 
 DEADLINE_SECONDS = 45.0
@@ -38,6 +39,12 @@ def tokens(jwt_keys) -> Tokens:
     return Tokens(jwt_keys[0])
 
 
+def partition_count(topic: str) -> int:
+    """Partitions as ensure_topics creates them (a consumer's metadata only covers the
+    topics it subscribed to, so it cannot be asked)."""
+    return DLQ_PARTITIONS if topic.endswith(".dlq") else TOPICS[topic]
+
+
 async def start_group_at_end(bootstrap_servers: str, group_id: str, topics: list[str]) -> None:
     """Commit the end of `topics` for a new consumer group, so a test's notifier skips
     the history other tests left on the shared broker and sees only what comes next."""
@@ -45,12 +52,7 @@ async def start_group_at_end(bootstrap_servers: str, group_id: str, topics: list
     await consumer.start()
     try:
         existing = await consumer.topics()
-        partitions = [
-            TopicPartition(topic, p)
-            for topic in topics
-            if topic in existing
-            for p in consumer.partitions_for_topic(topic) or ()
-        ]
+        partitions = [TopicPartition(t, p) for t in topics if t in existing for p in range(partition_count(t))]
         if partitions:
             consumer.assign(partitions)
             await consumer.commit(await consumer.end_offsets(partitions))
@@ -60,12 +62,12 @@ async def start_group_at_end(bootstrap_servers: str, group_id: str, topics: list
 
 @pytest.fixture
 async def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys, smtp_sink) -> NotifierSettings:
-    """Settings of one test's notifier: its own database and its own consumer group
-    (the group id derives from the service name), mail to the sink, quick retries."""
-    service_name = f"notifier-test-{str(ULID()).lower()}"
-    await start_group_at_end(kafka_bootstrap_servers, f"sharik.{service_name}", CONSUMED)
+    """Settings of one test's notifier: its own database and its own consumer group,
+    mail to the sink, quick retries."""
+    group = f"notifier-test-{str(ULID()).lower()}"
+    await start_group_at_end(kafka_bootstrap_servers, group, CONSUMED)
     return NotifierSettings(
-        service_name=service_name,
+        consumer_group=group,
         kafka_bootstrap_servers=kafka_bootstrap_servers,
         mongodb_url=mongodb_url,
         mongodb_database=unique_database("notifier"),
@@ -113,14 +115,25 @@ class Bus:
         finally:
             await producer.stop()
 
-    async def records(self, topic: str, *, key: str, count: int = 1) -> list:
-        """The first `count` records of `topic` with `key`, waiting for them to appear."""
-        consumer = AIOKafkaConsumer(
-            topic, bootstrap_servers=self.bootstrap_servers, auto_offset_reset="earliest", group_id=None
-        )
+    async def end_offsets(self, topic: str) -> dict[TopicPartition, int]:
+        """Where `topic` ends now; read from there, not through what other tests left."""
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap_servers)
+        await consumer.start()
+        try:
+            partitions = [TopicPartition(topic, p) for p in range(partition_count(topic))]
+            return await consumer.end_offsets(partitions)
+        finally:
+            await consumer.stop()
+
+    async def records(self, topic: str, *, key: str, since: dict[TopicPartition, int], count: int = 1) -> list:
+        """The first `count` records of `topic` with `key` after `since`, waiting for them."""
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap_servers, group_id=None)
         await consumer.start()
         found: list = []
         try:
+            consumer.assign(list(since))
+            for partition, offset in since.items():
+                consumer.seek(partition, offset)
 
             async def more():
                 batches = await consumer.getmany(timeout_ms=500)

@@ -59,6 +59,7 @@ async def test_a_launched_campaign_is_emailed_to_matching_subscribers_only(
         other_agency, _ = await subscribe(client, tokens, agency=unique("agency"))
         results_only, _ = await subscribe(client, tokens, agency=agency, topics=("results",))
         envelope = launched(agency)
+        since = await bus.end_offsets("notifier.deliveries")
         await bus.publish(envelope)
 
         [email] = await eventually(lambda: mail_to(address), what="the campaign email")
@@ -68,7 +69,7 @@ async def test_a_launched_campaign_is_emailed_to_matching_subscribers_only(
         assert body.index("ثلاثة مواضيع مقترحة") < body.index("Three proposed topics")
 
         delivery_id = f"{envelope.id}:{subscription_id}"
-        [record] = await bus.records("notifier.deliveries", key=delivery_id)
+        [record] = await bus.records("notifier.deliveries", key=delivery_id, since=since)
         headers = {k: v.decode() for k, v in record.headers}
         assert headers["ce_type"] == "om.sharik.notifier.NotificationSent.v1"
         assert headers["ce_causationid"] == envelope.id
@@ -146,10 +147,11 @@ async def test_unreachable_smtp_is_retried_then_failed_and_kept_for_an_operator_
     async with notifier(closed) as client:
         address, subscription_id = await subscribe(client, tokens, agency=agency, language="en")
         envelope = launched(agency)
+        since = await bus.end_offsets("notifier.deliveries")
         await bus.publish(envelope)
 
         delivery_id = f"{envelope.id}:{subscription_id}"
-        [record] = await bus.records("notifier.deliveries", key=delivery_id)
+        [record] = await bus.records("notifier.deliveries", key=delivery_id, since=since)
         headers = {k: v.decode() for k, v in record.headers}
         assert headers["ce_type"] == "om.sharik.notifier.NotificationFailed.v1"
         failure = json.loads(record.value)
@@ -169,7 +171,7 @@ async def test_unreachable_smtp_is_retried_then_failed_and_kept_for_an_operator_
         assert retried.status_code == 200, retried.text
         [email] = await eventually(lambda: mail_to(address), what="the email after the retry")
         assert email["Subject"] == "Poll: Choose the forum topic"
-        _, sent = await bus.records("notifier.deliveries", key=delivery_id, count=2)
+        _, sent = await bus.records("notifier.deliveries", key=delivery_id, since=since, count=2)
         assert dict(sent.headers)["ce_type"] == b"om.sharik.notifier.NotificationSent.v1"
         again = await client.post(f"/deliveries/{delivery_id}/retry", headers=operator)
         assert again.status_code == 409
@@ -182,6 +184,7 @@ async def test_a_malformed_message_is_dead_lettered_and_the_next_event_still_del
     poison_key = unique("poison")
     async with notifier(settings) as client:
         address, _ = await subscribe(client, tokens, agency=agency, language="en")
+        since = await bus.end_offsets("consultation.campaigns.dlq")
         await bus.publish_raw(
             "consultation.campaigns",
             b"{not json",
@@ -197,8 +200,8 @@ async def test_a_malformed_message_is_dead_lettered_and_the_next_event_still_del
         await bus.publish(launched(agency))
 
         await eventually(lambda: mail_to(address), what="the email of the valid event")
-        group = f"sharik.{settings.service_name}"
-        dead = await bus.records("consultation.campaigns.dlq", key=poison_key)
+        group = settings.consumer_group
+        dead = await bus.records("consultation.campaigns.dlq", key=poison_key, since=since)
         mine = [r for r in dead if dict(r.headers)["dlq_consumer_group"] == group.encode()]
         assert mine, "the notifier's group dead-lettered the poison message"
         headers = dict(mine[0].headers)

@@ -11,12 +11,14 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from ulid import ULID
 
 from reporting.config import ReportingSettings
 from reporting.main import create_app
+from reporting.projections import TOPICS as CONSUMED
 from reporting.rebuild import main as rebuild_command
+from sharik.events import TOPICS as PARTITIONS
 from sharik.events import Envelope, Event, LocalizedText
 from sharik.events.consultation import CampaignLaunched
 from sharik.events.feedback import ComplaintFiled, ComplaintStatusChanged
@@ -44,9 +46,24 @@ def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> ReportingSetting
 
 
 @pytest.fixture(scope="module")
-async def reporting(settings):
+async def reporting(settings, kafka_bootstrap_servers):
+    await start_group_at_the_end(kafka_bootstrap_servers, group=f"sharik.{settings.service_name}")
     async with running(create_app(settings)) as client:
         yield client
+
+
+async def start_group_at_the_end(bootstrap: str, *, group: str) -> None:
+    """Commit the current end offsets for `group`, so the live consumer skips the shared
+    topics' history (which others fill) and only sees this module's events; the
+    rebuild test still replays everything."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(t, p) for t in CONSUMED for p in range(PARTITIONS[t])]
+        consumer.assign(partitions)
+        await consumer.commit(await consumer.end_offsets(partitions))
+    finally:
+        await consumer.stop()
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +195,11 @@ async def publish_a_history(producer, agency: str) -> tuple[str, str]:
 
 
 def complete(summary: dict) -> bool:
-    return summary["campaigns_launched"] == 1 and summary["complaints"]["total"] == 2 and summary["votes_cast"] == 5
+    return (
+        summary["campaigns_launched"] == 1
+        and summary["complaints"]["by_status"] == {"routed": 1, "submitted": 1}
+        and summary["votes_cast"] == 5
+    )
 
 
 async def test_published_events_appear_in_the_transparency_api(reporting, producer, agency):
@@ -331,6 +352,7 @@ async def answers(client, agency: str, ballot_id: str, cause_id: str) -> dict:
     }
 
 
+@pytest.mark.timeout(900)  # each rebuild replays the shared topics' whole history
 async def test_a_rebuild_from_the_topics_gives_the_same_answers(
     reporting, producer, agency, tokens, settings, monkeypatch, capsys
 ):
@@ -350,7 +372,7 @@ async def test_a_rebuild_from_the_topics_gives_the_same_answers(
     rebuilt = await reporting.post("/admin/rebuild", headers=tokens.of(["operator"]))
     assert rebuilt.status_code == 200, rebuilt.text
     applied = rebuilt.json()["applied"]
-    assert applied["CampaignLaunched"] >= 1 and applied["ResultPublished"] >= 1
+    assert applied.get("CampaignLaunched", 0) >= 1 and applied.get("ResultPublished", 0) >= 1, applied
     assert await answers(reporting, agency, ballot_id, ballot_id) == before
 
     # The console command does the same from the service's REPORTING_* settings.

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 from sharik.errors import Conflict, Invalid
+from voting.domain.board import ListSeal, board_head
 from voting.domain.tally import Tally
 
 BallotKind = Literal["single_choice"]
@@ -59,11 +60,15 @@ class Ballot:
     created_at: datetime
     campaign_id: str | None = None
     show_preliminary: bool = False
+    binding: bool = False
+    """An election: its board publishes receipts and choices unlinked (domain/board.py)."""
     state: BallotState = "draft"
     opened_at: datetime | None = None
     closed_at: datetime | None = None
     result: Tally | None = None
     published_at: datetime | None = None
+    board: Mapping[str, ListSeal] | None = None
+    """The sealed board's lists, fixed when the result is published."""
     version: int = 0
 
     @classmethod
@@ -80,6 +85,7 @@ class Ballot:
         now: datetime,
         campaign_id: str | None = None,
         show_preliminary: bool = False,
+        binding: bool = False,
     ) -> "Ballot":
         """A new single-choice draft; options without an id get one."""
         if closes_at <= opens_at:
@@ -98,6 +104,7 @@ class Ballot:
             created_at=now,
             campaign_id=campaign_id,
             show_preliminary=show_preliminary,
+            binding=binding,
         )
 
     def open(self, *, now: datetime) -> "Ballot":
@@ -127,11 +134,14 @@ class Ballot:
             return self
         return replace(self, state="counting", closed_at=min(now, self.closes_at))
 
-    def publish(self, votes: Mapping[str, int], *, now: datetime) -> "Ballot":
-        """Close the ballot with the result counted from `votes` per option."""
+    def publish(self, votes: Mapping[str, int], *, board: Mapping[str, ListSeal], now: datetime) -> "Ballot":
+        """Close the ballot with the result counted from `votes` per option, read from
+        the sealed `board`."""
         if self.state != "counting":
             raise Conflict(f"ballot is {self.state}, not being counted")
-        return replace(self, state="closed", result=Tally.of(self.option_ids, votes), published_at=now)
+        return replace(
+            self, state="closed", result=Tally.of(self.option_ids, votes), published_at=now, board=dict(board)
+        )
 
     def preliminary(self, votes: Mapping[str, int]) -> Tally:
         """The running count, for ballots that show one before they close."""
@@ -150,6 +160,16 @@ class Ballot:
     @property
     def is_public(self) -> bool:
         return self.state != "draft"
+
+    @property
+    def board_head(self) -> str | None:
+        """The hash a published result commits the board to."""
+        return board_head(self.ballot_id, self.board) if self.board is not None else None
+
+    @property
+    def shows_choices(self) -> bool:
+        """Whether the board may show choices yet: once the result may be seen."""
+        return self.state == "closed" or (self.show_preliminary and self.is_public)
 
 
 def _options(given: Sequence[tuple[str | None, Text]]) -> tuple[Option, ...]:

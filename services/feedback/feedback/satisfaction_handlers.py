@@ -1,0 +1,59 @@
+"""Use cases of satisfaction with the handling of a complaint: rate it, read the rating."""
+
+from feedback.clock import now
+from feedback.domain.satisfaction import Satisfaction
+from feedback.satisfaction_store import SatisfactionStore
+from feedback.store import ComplaintStore
+from sharik.auth import Principal
+from sharik.events import Envelope
+from sharik.events.feedback import ComplaintRated
+from sharik.pseudonym import pseudonym
+
+SOURCE = "feedback"
+
+
+class SatisfactionHandlers:
+    def __init__(
+        self, complaints: ComplaintStore, store: SatisfactionStore, *, pseudonym_key: str, on_saved=lambda: None
+    ) -> None:
+        self._complaints = complaints
+        self._store = store
+        self._pseudonym_key = pseudonym_key
+        self._on_saved = on_saved
+
+    async def rate(self, complaint_id: str, *, score: int, comment: str | None, by: Principal) -> Satisfaction:
+        """The citizen who filed a resolved or closed complaint rates its handling, once; emits ComplaintRated."""
+        by.require("citizen")
+        complaint = await self._complaints.get(complaint_id)
+        satisfaction = Satisfaction.rate(
+            complaint, reporter_id=self._reporter_id(by), score=score, comment=comment, now=now()
+        )
+        saved = await self._store.add(satisfaction, [_rated_event(satisfaction)])
+        self._on_saved()
+        return saved
+
+    async def view(self, complaint_id: str, *, by: Principal) -> Satisfaction:
+        """The rating, for the citizen who gave it or staff of the complaint's agency."""
+        satisfaction = await self._store.get(complaint_id)
+        if satisfaction.reporter_id != self._reporter_id(by):
+            by.require_staff_of(satisfaction.agency)
+        return satisfaction
+
+    def _reporter_id(self, by: Principal) -> str:
+        return pseudonym(self._pseudonym_key, by.subject)
+
+
+def _rated_event(satisfaction: Satisfaction) -> Envelope:
+    # The comment and the reporter stay here: reports need the score, not the person.
+    return Envelope(
+        source=SOURCE,
+        agency=satisfaction.agency,
+        event=ComplaintRated(
+            complaint_id=satisfaction.complaint_id,
+            agency=satisfaction.agency,
+            category=satisfaction.category,
+            governorate=satisfaction.governorate,
+            score=satisfaction.score,
+            rated_at=satisfaction.rated_at,
+        ),
+    )
