@@ -100,7 +100,7 @@ def run(*, with_services: bool) -> int:
     services = None
     try:
         prepare()
-        infra += [kafka.launch(), store.launch(persistent=True), smtp.launch()]
+        infra += [kafka.launch(persistent=True), store.launch(persistent=True), smtp.launch()]
         for process in infra:  # launched side by side, so this waits for the slowest
             wait_until_ready(process, timeout=120)
         kafka_process, store_process, smtp_process = infra

@@ -3,6 +3,7 @@
 import asyncio
 import base64
 import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -52,16 +53,23 @@ auto.create.topics.enable=false
 """
 
 
-def start(*, port: int = 9092, controller_port: int = 9093, timeout: float = 120) -> Process:
+def start(*, port: int = 9092, controller_port: int = 9093, persistent: bool = False, timeout: float = 120) -> Process:
     """Start Kafka on 127.0.0.1:`port` and return once it answers a metadata request."""
-    return wait_until_ready(launch(port=port, controller_port=controller_port), timeout=timeout)
+    return wait_until_ready(launch(port=port, controller_port=controller_port, persistent=persistent), timeout=timeout)
 
 
-def launch(*, port: int = 9092, controller_port: int = 9093) -> Process:
-    """Start Kafka on 127.0.0.1:`port` without waiting for it to answer."""
+def launch(*, port: int = 9092, controller_port: int = 9093, persistent: bool = False) -> Process:
+    """Start Kafka on 127.0.0.1:`port` without waiting for it to answer.
+
+    `persistent` keeps the topics under the state dir across restarts (`./sharik run`);
+    otherwise they live in a fresh temporary directory, so a test session never reads
+    what earlier sessions wrote."""
     libs = jars_dir()
-    home = state_dir() / f"kafka-{port}"
-    home.mkdir(exist_ok=True)
+    if persistent:
+        home = state_dir() / f"kafka-{port}"
+        home.mkdir(exist_ok=True)
+    else:
+        home = Path(tempfile.mkdtemp(prefix=f"sharik-kafka-{port}-"))
     props = home / "server.properties"
     props.write_text(server_properties(port=port, controller_port=controller_port, log_dir=home / "data"))
     classpath = f"{libs}/*"

@@ -4,9 +4,13 @@ import uvicorn
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
-from feedback import api
+from feedback import api, satisfaction_api, service_api
 from feedback.config import FeedbackSettings
 from feedback.handlers import ComplaintHandlers
+from feedback.satisfaction_handlers import SatisfactionHandlers
+from feedback.satisfaction_store import SatisfactionStore
+from feedback.service_handlers import ServiceHandlers
+from feedback.service_store import ServiceStore
 from feedback.store import ComplaintStore
 from sharik.runtime import ServiceRuntime
 
@@ -18,18 +22,29 @@ def create_app(
     mongo: AsyncMongoClient | None = None,
 ):
     settings = settings or FeedbackSettings()
-    runtime = ServiceRuntime(settings, published=["feedback.complaints"], broker=broker, mongo=mongo)
-    store = ComplaintStore(runtime.db)
-    runtime.relay_outbox_of(store.complaints)
-    runtime.on_startup(store.create_indexes)
-    handlers = ComplaintHandlers(
-        store, pseudonym_key=settings.pseudonym_key.get_secret_value(), on_saved=runtime.wake_relay
+    runtime = ServiceRuntime(
+        settings, published=["feedback.complaints", "feedback.services"], broker=broker, mongo=mongo
     )
+    store = ComplaintStore(runtime.db)
+    satisfaction = SatisfactionStore(runtime.db)
+    services = ServiceStore(runtime.db)
+    runtime.relay_outbox_of(store.complaints, satisfaction.satisfaction, services.ratings, services.evaluations)
+    runtime.on_startup(store.create_indexes)
+    runtime.on_startup(services.create_indexes)
+    key = settings.pseudonym_key.get_secret_value()
+    handlers = ComplaintHandlers(store, pseudonym_key=key, on_saved=runtime.wake_relay)
     return runtime.app(
         title="Sharik feedback",
-        description="Complaints, suggestions and reports to agencies (Tajawob): filing, tracking, handling.",
-        routers=[api.router],
-        state={"complaints": handlers},
+        description=(
+            "Complaints, suggestions and reports to agencies (Tajawob): filing, tracking, handling; "
+            "satisfaction with the handling; service ratings and mystery-shopper evaluations."
+        ),
+        routers=[api.router, satisfaction_api.router, service_api.router],
+        state={
+            "complaints": handlers,
+            "satisfaction": SatisfactionHandlers(store, satisfaction, pseudonym_key=key, on_saved=runtime.wake_relay),
+            "services": ServiceHandlers(services, pseudonym_key=key, on_saved=runtime.wake_relay),
+        },
     )
 
 

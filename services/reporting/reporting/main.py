@@ -24,17 +24,12 @@ def create_app(
     read_model = ReadModel(runtime.db)
     runtime.on_startup(read_model.create_indexes)
     subscribe_projections(runtime.broker, group_id=runtime.group_id, read_model=read_model)
-    app = runtime.app(
+    return runtime.app(
         title="Sharik reporting",
         description="The public transparency view: campaigns, ballot results, complaints, notifications.",
         routers=[api.router, api.admin],
         state={"views": TransparencyViews(read_model), "read_model": read_model},
     )
-    # Workaround until sharik.runtime does it: FastStreamAPI gives the broker a composed
-    # context whose message scope its FastAPI-style subscribers never see (the consumer's
-    # `message: KafkaMessage` arrives as EmptyPlaceholder); share the app's context.
-    runtime.broker.config.fd_config.context = app._startable_application.context
-    return app
 
 
 def run() -> None:

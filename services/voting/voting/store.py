@@ -37,7 +37,7 @@ class BallotStore:
         await self.ballots.create_index([("agency", ASCENDING), ("state", ASCENDING)])
         await self.ballots.create_index([("state", ASCENDING), ("closes_at", ASCENDING)])
         await self.votes.create_index([("ballot_id", ASCENDING)])
-        await self.votes.create_index([(UNSEALED, ASCENDING), ("ballot_id", ASCENDING)], sparse=True)
+        await self.votes.create_index(UNSEALED, sparse=True)
         await self.admissions.create_index([("ballot_id", ASCENDING)])
         await self.voters.create_index([("ballot_id", ASCENDING), ("voter", ASCENDING)], unique=True)
 

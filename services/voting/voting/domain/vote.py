@@ -17,8 +17,12 @@ class Vote:
 
     @property
     def receipt(self) -> str:
-        """A code the voter keeps: derived one-way from the random vote id, so it names
-        neither the voter nor the choice, and a later bulletin board can list it."""
-        digest = hashlib.sha256(f"receipt:{self.vote_id}".encode()).digest()
-        code = base64.b32encode(digest[:10]).decode()
-        return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+        return receipt_of(self.vote_id)
+
+
+def receipt_of(vote_id: str) -> str:
+    """A code the voter keeps: derived one-way from the random vote id, so it names
+    neither the voter nor the choice, and the bulletin board lists it."""
+    digest = hashlib.sha256(f"receipt:{vote_id}".encode()).digest()
+    code = base64.b32encode(digest[:10]).decode()
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

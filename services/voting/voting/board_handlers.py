@@ -1,0 +1,118 @@
+"""Use cases of the bulletin board: seal recorded votes onto it, and show it."""
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import structlog
+
+from sharik.errors import Conflict, Invalid, NotFound
+from voting.board_store import BoardStore
+from voting.catalog_events import localized
+from voting.domain.ballot import Ballot
+from voting.domain.board import CONTENTS, VOTES, lists_of
+from voting.store import BallotStore
+
+log = structlog.get_logger(__name__)
+
+EXPORT_FORMAT = "sharik-board/1"
+
+
+class BoardNotPublished(Conflict):
+    code = "board_not_published"
+
+
+class ReceiptNotOnBoard(NotFound):
+    code = "receipt_not_on_board"
+
+
+class BoardHandlers:
+    def __init__(
+        self,
+        ballots: BallotStore,
+        board: BoardStore,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._ballots = ballots
+        self._board = board
+        self._clock = clock
+        self._holder = uuid.uuid4().hex
+
+    async def seal_pending(self, *, lease: timedelta) -> int:
+        """Append recorded votes to their ballots' boards; return how many entries this call appended."""
+        appended = 0
+        for ballot_id in await self._board.pending_ballots():
+            if not await self._board.claim(ballot_id, holder=self._holder, now=self._clock(), lease=lease):
+                continue
+            ballot = await self._ballots.get(ballot_id)
+            if ballot.state == "closed":
+                # The board was sealed into the result; appending now would change it.
+                late = await self._board.set_aside_late(ballot_id)
+                log.warning("votes stored after the count left off the board", ballot_id=ballot_id, votes=late)
+                continue
+            appended += await self._board.seal_pending(ballot_id, binding=ballot.binding)
+        return appended
+
+    async def page(self, ballot_id: str, name: str, *, start: int, limit: int) -> tuple[Ballot, list[dict[str, Any]]]:
+        """One page of one list of a ballot's board."""
+        ballot = await self._public(ballot_id)
+        if name not in lists_of(binding=ballot.binding):
+            raise Invalid(f"this ballot's board has the lists {', '.join(lists_of(binding=ballot.binding))}")
+        if name in (VOTES, CONTENTS) and not ballot.shows_choices:
+            raise BoardNotPublished("the choices on the board are published with the result")
+        return ballot, await self._board.page(ballot_id, name, start=start, limit=limit)
+
+    async def receipt(self, ballot_id: str, receipt: str) -> tuple[Ballot, str, dict[str, Any]]:
+        """Where a receipt is on the board; its choice only where the ballot may show it."""
+        ballot = await self._public(ballot_id)
+        entry = await self._board.find_receipt(ballot_id, receipt)
+        if entry is None:
+            raise ReceiptNotOnBoard("this receipt is not on the board (yet); votes reach it within seconds")
+        if not ballot.shows_choices:
+            entry.pop("choice", None)
+        return ballot, lists_of(binding=ballot.binding)[0], entry
+
+    async def export(self, ballot_id: str) -> dict[str, Any]:
+        """The whole board of a closed ballot with its result, as `sharik-verify board` reads it."""
+        ballot = await self._public(ballot_id)
+        if ballot.state != "closed" or ballot.result is None or ballot.board is None:
+            raise BoardNotPublished("the board is exported once the ballot is closed")
+        result = ballot.result
+        return {
+            "format": EXPORT_FORMAT,
+            "ballot": {
+                "ballot_id": ballot.ballot_id,
+                "agency": ballot.agency,
+                "kind": ballot.kind,
+                "binding": ballot.binding,
+                "question": localized(ballot.question).model_dump(),
+                "options": [{"option_id": o.option_id, "label": localized(o.label).model_dump()} for o in ballot.options],
+                "opens_at": ballot.opens_at.isoformat(),
+                "closes_at": ballot.closes_at.isoformat(),
+                "closed_at": ballot.closed_at.isoformat() if ballot.closed_at else None,
+            },
+            "lists": {
+                name: {
+                    "length": seal.length,
+                    "head": seal.head,
+                    "entries": [entry async for entry in self._board.all(ballot_id, name)],
+                }
+                for name, seal in ballot.board.items()
+            },
+            "result": {
+                "counts": [{"option_id": c.option_id, "votes": c.votes, "percent": c.percent} for c in result.counts],
+                "total_votes": result.total_votes,
+                "outcome": result.outcome,
+                "winners": list(result.winners),
+                "published_at": ballot.published_at.isoformat() if ballot.published_at else None,
+                "board_head": ballot.board_head,
+            },
+        }
+
+    async def _public(self, ballot_id: str) -> Ballot:
+        ballot = await self._ballots.get(ballot_id)
+        if not ballot.is_public:
+            raise NotFound(f"no ballot {ballot_id}")
+        return ballot
