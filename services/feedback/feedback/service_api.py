@@ -88,6 +88,28 @@ class RatingOut(BaseModel):
         )
 
 
+class ReceivedRatingOut(BaseModel):
+    """A rating as the agency reads it: what was said, not who said it."""
+
+    channel: Channel
+    overall: int
+    dimensions: dict[str, int]
+    comment: str | None
+    revision: int
+    rated_at: datetime
+
+    @classmethod
+    def of(cls, rating: ServiceRating) -> "ReceivedRatingOut":
+        return cls(
+            channel=rating.channel,
+            overall=rating.overall,
+            dimensions=dict(rating.dimensions),
+            comment=rating.comment,
+            revision=rating.revision,
+            rated_at=rating.rated_at,
+        )
+
+
 class DimensionOut(BaseModel):
     average: float | None
     count: int
@@ -192,6 +214,14 @@ async def rate_service(
     if rating.revision > 1:
         response.status_code = 200
     return RatingOut.of(rating)
+
+
+@router.get("/{service_code}/ratings")
+async def service_ratings(
+    service_code: str, user: CurrentUser, handlers: Handlers, limit: Limit = 50
+) -> list[ReceivedRatingOut]:
+    """A service's ratings with comments, latest first, for staff of its agency and auditors."""
+    return [ReceivedRatingOut.of(r) for r in await handlers.ratings(service_code, by=user, limit=limit)]
 
 
 @router.get("/{service_code}/ratings/summary")

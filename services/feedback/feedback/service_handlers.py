@@ -18,8 +18,8 @@ from sharik.events.feedback import ServiceEvaluated, ServiceRated
 from sharik.pseudonym import pseudonym
 
 SOURCE = "feedback"
-# Auditors read every agency's evaluations; agency staff only their own.
-READERS_OF_ALL_EVALUATIONS = ("auditor",)
+# Auditors read every agency's ratings and evaluations; agency staff only their own.
+READERS_OF_ALL = ("auditor",)
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,11 @@ class ServiceHandlers:
         self._on_saved()
         return saved
 
+    async def ratings(self, service_code: str, *, by: Principal, limit: int) -> list[ServiceRating]:
+        """A service's ratings with their comments, for staff of its agency and auditors."""
+        await self._require_reader(service_code, by)
+        return await self._store.ratings_of(service_code, limit=limit)
+
     async def summary(self, service_code: str) -> RatingSummary:
         """Count, averages and distribution of a service's ratings; public."""
         service = await self._store.service(service_code)
@@ -110,10 +115,13 @@ class ServiceHandlers:
 
     async def evaluations(self, service_code: str, *, by: Principal, limit: int) -> list[Evaluation]:
         """A service's evaluations, for staff of its agency and auditors."""
-        service = await self._store.service(service_code)
-        if not by.has(*READERS_OF_ALL_EVALUATIONS):
-            by.require_staff_of(service.agency)
+        await self._require_reader(service_code, by)
         return await self._store.evaluations_of(service_code, limit=limit)
+
+    async def _require_reader(self, service_code: str, by: Principal) -> None:
+        service = await self._store.service(service_code)
+        if not by.has(*READERS_OF_ALL):
+            by.require_staff_of(service.agency)
 
 
 def _rated_event(rating: ServiceRating) -> Envelope:

@@ -16,7 +16,7 @@ from sharik.errors import ConcurrentChange, Conflict, NotFound
 from sharik.events import Envelope
 from sharik.store import STATE_ONLY, insert_aggregate, update_aggregate
 
-# Read fields that never leave the store's bookkeeping.
+# Stored beside the state, not part of it.
 _BOOKKEEPING = ("_id", "outbox", "version")
 
 
@@ -28,7 +28,7 @@ class ServiceStore:
 
     async def create_indexes(self) -> None:
         await self.services.create_index([("agency", ASCENDING), ("_id", ASCENDING)])
-        await self.ratings.create_index("service_code")
+        await self.ratings.create_index([("service_code", ASCENDING), ("rated_at", DESCENDING)])
         await self.evaluations.create_index([("service_code", ASCENDING), ("evaluated_at", DESCENDING)])
 
     async def add_service(self, service: Service) -> Service:
@@ -71,6 +71,10 @@ class ServiceStore:
             self.ratings, rating.rating_id, expected_version=rating.version, changes=document, events=events
         )
         return replace(rating, version=version)
+
+    async def ratings_of(self, service_code: str, *, limit: int) -> list[ServiceRating]:
+        cursor = self.ratings.find({"service_code": service_code}, STATE_ONLY).sort("rated_at", DESCENDING).limit(limit)
+        return [_rating(document) async for document in cursor]
 
     async def overall_counts(self, service_code: str) -> dict[int, int]:
         """How many ratings of the service gave each overall score."""

@@ -35,6 +35,10 @@ class BallotIn(BaseModel):
     closes_at: AwareDatetime
     campaign_id: str | None = Field(default=None, max_length=64)
     show_preliminary: bool = False
+    binding: bool = Field(
+        default=False,
+        description="An election: its board lists receipts and choices apart, so no voter can prove a choice.",
+    )
 
 
 class OptionOut(BaseModel):
@@ -53,6 +57,7 @@ class BallotOut(BaseModel):
     opens_at: datetime
     closes_at: datetime
     show_preliminary: bool
+    binding: bool
     opened_at: datetime | None
     closed_at: datetime | None
     votes_cast: int | None = Field(description="Known once the ballot is closed.")
@@ -70,6 +75,7 @@ class BallotOut(BaseModel):
             opens_at=ballot.opens_at,
             closes_at=ballot.closes_at,
             show_preliminary=ballot.show_preliminary,
+            binding=ballot.binding,
             opened_at=ballot.opened_at,
             closed_at=ballot.closed_at,
             votes_cast=ballot.result.total_votes if ballot.result else None,
@@ -91,6 +97,11 @@ class OptionCountOut(BaseModel):
     percent: float
 
 
+class ListSealOut(BaseModel):
+    length: int
+    head: str
+
+
 class ResultOut(BaseModel):
     ballot_id: str
     preliminary: bool = Field(description="True for a running count of a ballot not yet closed.")
@@ -100,6 +111,8 @@ class ResultOut(BaseModel):
     outcome: Outcome
     winners: list[str]
     published_at: datetime | None
+    board_head: str | None = Field(description="The hash that commits the result to its board; once closed.")
+    board: dict[str, ListSealOut] | None = Field(description="Length and head hash of each list of the board.")
 
     @classmethod
     def of(cls, ballot: Ballot, tally: Tally, *, preliminary: bool) -> "ResultOut":
@@ -116,6 +129,10 @@ class ResultOut(BaseModel):
             outcome=tally.outcome,
             winners=list(tally.winners),
             published_at=None if preliminary else ballot.published_at,
+            board_head=None if preliminary else ballot.board_head,
+            board=None
+            if preliminary or ballot.board is None
+            else {n: ListSealOut(length=s.length, head=s.head) for n, s in ballot.board.items()},
         )
 
 
@@ -130,6 +147,7 @@ async def draft_ballot(body: BallotIn, user: CurrentUser, handlers: Handlers) ->
             closes_at=body.closes_at,
             campaign_id=body.campaign_id,
             show_preliminary=body.show_preliminary,
+            binding=body.binding,
         ),
         by=user,
     )

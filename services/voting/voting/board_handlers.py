@@ -11,7 +11,7 @@ from sharik.errors import Conflict, Invalid, NotFound
 from voting.board_store import BoardStore
 from voting.catalog_events import localized
 from voting.domain.ballot import Ballot
-from voting.domain.board import CONTENTS, VOTES, lists_of
+from voting.domain.board import CONTENTS, VOTES, lists_of, receipt_list
 from voting.store import BallotStore
 
 log = structlog.get_logger(__name__)
@@ -55,16 +55,19 @@ class BoardHandlers:
             appended += await self._board.seal_pending(ballot_id, binding=ballot.binding)
         return appended
 
-    async def page(self, ballot_id: str, name: str, *, start: int, limit: int) -> tuple[Ballot, list[dict[str, Any]]]:
-        """One page of one list of a ballot's board."""
+    async def page(
+        self, ballot_id: str, name: str | None, *, start: int, limit: int
+    ) -> tuple[Ballot, str, list[dict[str, Any]]]:
+        """One page of one list (by default the first) of a ballot's board."""
         ballot = await self._public(ballot_id)
+        name = name or lists_of(binding=ballot.binding)[0]
         if name not in lists_of(binding=ballot.binding):
             raise Invalid(f"this ballot's board has the lists {', '.join(lists_of(binding=ballot.binding))}")
         if name in (VOTES, CONTENTS) and not ballot.shows_choices:
             raise BoardNotPublished("the choices on the board are published with the result")
-        return ballot, await self._board.page(ballot_id, name, start=start, limit=limit)
+        return ballot, name, await self._board.page(ballot_id, name, start=start, limit=limit)
 
-    async def receipt(self, ballot_id: str, receipt: str) -> tuple[Ballot, str, dict[str, Any]]:
+    async def receipt(self, ballot_id: str, receipt: str) -> tuple[str, dict[str, Any]]:
         """Where a receipt is on the board; its choice only where the ballot may show it."""
         ballot = await self._public(ballot_id)
         entry = await self._board.find_receipt(ballot_id, receipt)
@@ -72,7 +75,7 @@ class BoardHandlers:
             raise ReceiptNotOnBoard("this receipt is not on the board (yet); votes reach it within seconds")
         if not ballot.shows_choices:
             entry.pop("choice", None)
-        return ballot, lists_of(binding=ballot.binding)[0], entry
+        return receipt_list(binding=ballot.binding), entry
 
     async def export(self, ballot_id: str) -> dict[str, Any]:
         """The whole board of a closed ballot with its result, as `sharik-verify board` reads it."""
@@ -88,7 +91,9 @@ class BoardHandlers:
                 "kind": ballot.kind,
                 "binding": ballot.binding,
                 "question": localized(ballot.question).model_dump(),
-                "options": [{"option_id": o.option_id, "label": localized(o.label).model_dump()} for o in ballot.options],
+                "options": [
+                    {"option_id": o.option_id, "label": localized(o.label).model_dump()} for o in ballot.options
+                ],
                 "opens_at": ballot.opens_at.isoformat(),
                 "closes_at": ballot.closes_at.isoformat(),
                 "closed_at": ballot.closed_at.isoformat() if ballot.closed_at else None,

@@ -20,6 +20,7 @@ def ballot_opened(ballot: Ballot) -> Envelope:
             options=tuple(BallotOption(option_id=o.option_id, label=localized(o.label)) for o in ballot.options),
             opens_at=ballot.opens_at,
             closes_at=ballot.closes_at,
+            binding=ballot.binding,
         ),
     )
 
@@ -55,6 +56,7 @@ def ballot_closed_with_result(ballot: Ballot) -> list[Envelope]:
             outcome=result.outcome,
             winners=result.winners,
             published_at=ballot.published_at,
+            board_head=ballot.board_head,
         ),
         caused_by=closed,
     )

@@ -15,3 +15,5 @@ class VotingSettings(ServiceSettings):
     """How often the close job looks for ballots whose closing time has passed."""
     votes_in_flight_wait_seconds: float = 10.0
     """How long a close waits for votes admitted before it to be stored."""
+    seal_poll_seconds: float = 1.0
+    """How often the sealer puts recorded votes on the bulletin board."""

@@ -13,7 +13,9 @@ from sharik.auth import Principal
 from sharik.errors import Conflict, NotFound
 from sharik.pseudonym import pseudonym
 from voting import catalog_events
+from voting.board_store import BoardStore
 from voting.domain.ballot import Ballot, Text, WindowClosed
+from voting.domain.board import ListSeal
 from voting.domain.tally import Tally
 from voting.domain.vote import Vote
 from voting.store import BallotStore
@@ -31,6 +33,7 @@ class DraftBallot:
     closes_at: datetime
     campaign_id: str | None = None
     show_preliminary: bool = False
+    binding: bool = False
 
 
 class BallotHandlers:
@@ -38,12 +41,14 @@ class BallotHandlers:
         self,
         store: BallotStore,
         *,
+        board: BoardStore,
         pseudonym_key: str,
         in_flight_wait_seconds: float = 10.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_saved: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
+        self._board = board
         self._pseudonym_key = pseudonym_key
         self._in_flight_wait = in_flight_wait_seconds
         self._clock = clock
@@ -61,6 +66,7 @@ class BallotHandlers:
             closes_at=command.closes_at,
             campaign_id=command.campaign_id,
             show_preliminary=command.show_preliminary,
+            binding=command.binding,
             created_by=by.subject,
             now=self._clock(),
         )
@@ -103,7 +109,10 @@ class BallotHandlers:
         if ballot.state != "counting":
             ballot = await self._store.save(ballot.stop_voting(now=self._clock()), [])
         await self._until_no_vote_in_flight(ballot_id)
-        closed = ballot.publish(await self._store.count_votes(ballot_id), now=self._clock())
+        board = await self._sealed_board(ballot)
+        # Counted from the sealed board, so the published result is the board's by construction.
+        votes = await self._board.count(ballot_id, binding=ballot.binding)
+        closed = ballot.publish(votes, board=board, now=self._clock())
         saved = await self._store.save(closed, catalog_events.ballot_closed_with_result(closed))
         self._on_saved()
         await self._report_lost_votes(saved)
@@ -143,6 +152,15 @@ class BallotHandlers:
     async def list(self, *, agency: str | None, by: Principal | None, limit: int) -> list[Ballot]:
         own_agency = by.agency if by is not None and by.has("officer", "agency_admin") else None
         return await self._store.visible(agency=agency, include_drafts_of=own_agency, limit=limit)
+
+    async def _sealed_board(self, ballot: Ballot) -> dict[str, ListSeal]:
+        """Put every stored vote on the board and return its lists' seals. Without the
+        sealers' lease: a close must not wait for a dead replica's, and appends are safe
+        to race (board_store.py)."""
+        await self._board.seal_pending(ballot.ballot_id, binding=ballot.binding)
+        if ballot.binding:
+            await self._board.seal_contents(ballot.ballot_id)
+        return await self._board.seals(ballot.ballot_id, binding=ballot.binding)
 
     async def _until_no_vote_in_flight(self, ballot_id: str) -> None:
         loop = asyncio.get_running_loop()

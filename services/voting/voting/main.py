@@ -7,10 +7,13 @@ from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
 from sharik.runtime import ServiceRuntime
-from voting import api
+from voting import api, board_api
+from voting.board_handlers import BoardHandlers
+from voting.board_store import BoardStore
 from voting.closer import BallotCloser
 from voting.config import VotingSettings
 from voting.handlers import BallotHandlers
+from voting.sealer import BoardSealer
 from voting.store import BallotStore
 
 
@@ -25,10 +28,13 @@ def create_app(
         settings, published=["voting.ballots", "voting.votes"], broker=broker, mongo=mongo
     )
     store = BallotStore(runtime.db)
+    board = BoardStore(runtime.db)
     runtime.relay_outbox_of(store.ballots, store.votes)
     runtime.on_startup(store.create_indexes)
+    runtime.on_startup(board.create_indexes)
     handlers = BallotHandlers(
         store,
+        board=board,
         pseudonym_key=settings.pseudonym_key.get_secret_value(),
         in_flight_wait_seconds=settings.votes_in_flight_wait_seconds,
         on_saved=runtime.wake_relay,
@@ -40,11 +46,17 @@ def create_app(
         stale_after=timedelta(seconds=3 * settings.votes_in_flight_wait_seconds),
     )
     runtime.run_in_background(closer.run)
+    boards = BoardHandlers(store, board)
+    # A lease a few passes long: a dead sealer's ballots pass to another replica soon.
+    sealer = BoardSealer(
+        boards, every_seconds=settings.seal_poll_seconds, lease=timedelta(seconds=5 * settings.seal_poll_seconds)
+    )
+    runtime.run_in_background(sealer.run)
     return runtime.app(
         title="Sharik voting",
         description="Ballots and e-referendums: secret votes, counted and published.",
-        routers=[api.router],
-        state={"ballots": handlers},
+        routers=[api.router, board_api.router],
+        state={"ballots": handlers, "boards": boards},
     )
 
 

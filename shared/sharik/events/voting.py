@@ -33,6 +33,8 @@ class BallotOpened(Event):
     options: tuple[BallotOption, ...]
     opens_at: datetime
     closes_at: datetime
+    binding: bool = False
+    """An election: its bulletin board publishes receipts and choices unlinked."""
 
 
 class VoteCast(Event):
@@ -92,3 +94,6 @@ class ResultPublished(Event):
     outcome: Literal["winner", "tie", "no_votes"]
     winners: tuple[str, ...]
     published_at: datetime
+    board_head: str | None = None
+    """SHA-256 committing the result to the ballot's bulletin board; `sharik-verify
+    board --head` checks an export against it."""

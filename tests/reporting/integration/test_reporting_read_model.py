@@ -46,7 +46,7 @@ def status(sequence: int, new: str, previous: str) -> ComplaintStatusChanged:
 
 COMPLAINT_EVENTS = [
     ComplaintFiled(
-        complaint_id="k1", tracking_code="T", agency="mm", kind="complaint", category="roads", governorate="Muscat", filed_at=NOW
+        complaint_id="k1", agency="mm", kind="complaint", category="roads", governorate="Muscat", filed_at=NOW
     ),
     status(1, "routed", "submitted"),
     status(2, "in_progress", "routed"),

@@ -167,7 +167,6 @@ def ballot_events(agency: str, ballot_id: str) -> list[Event]:
 def filed(agency: str, complaint_id: str) -> ComplaintFiled:
     return ComplaintFiled(
         complaint_id=complaint_id,
-        tracking_code="TRK-TEST",
         agency=agency,
         kind="complaint",
         category="roads",

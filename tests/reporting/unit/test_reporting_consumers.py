@@ -37,7 +37,7 @@ async def test_events_of_every_topic_are_projected_and_malformed_ones_dead_lette
     filed = Envelope(
         source="feedback",
         event=ComplaintFiled(
-            complaint_id="k1", tracking_code="T", agency="mm", kind="complaint", category="roads", filed_at=NOW
+            complaint_id="k1", agency="mm", kind="complaint", category="roads", filed_at=NOW
         ),
     )
     sent = Envelope(

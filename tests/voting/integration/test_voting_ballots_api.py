@@ -128,6 +128,7 @@ async def test_open_vote_once_close_and_the_result_is_published(voting, tokens, 
     public = await voting.get(f"/ballots/{ballot_id}/result")
     assert public.status_code == 200
     assert public.json()["preliminary"] is False and public.json()["total_votes"] == 3
+    assert result["board_head"] == public.json()["board_head"], "the published result commits to the board"
 
 
 async def test_twenty_concurrent_votes_by_one_citizen_count_once(voting, tokens):

@@ -10,6 +10,7 @@ from pymongo.errors import DuplicateKeyError
 from sharik.auth import Principal
 from sharik.store import connect
 from tests.support.service import unique_database
+from voting.board_store import BoardStore
 from voting.closer import BallotCloser
 from voting.domain.ballot import Text
 from voting.domain.vote import Vote
@@ -35,12 +36,14 @@ async def store(mongodb_url):
     client = connect(mongodb_url)
     store = BallotStore(client[unique_database("voting")])
     await store.create_indexes()
+    await BoardStore(store.votes.database).create_indexes()
     yield store
     await client.close()
 
 
 def handlers_on(store: BallotStore, clock: Clock) -> BallotHandlers:
-    return BallotHandlers(store, pseudonym_key="test-key", in_flight_wait_seconds=2, clock=clock)
+    board = BoardStore(store.votes.database)
+    return BallotHandlers(store, board=board, pseudonym_key="test-key", in_flight_wait_seconds=2, clock=clock)
 
 
 async def open_ballot(handlers: BallotHandlers) -> str:

@@ -4,6 +4,7 @@ import pytest
 
 from sharik.errors import Conflict, Invalid
 from voting.domain.ballot import Ballot, BallotNotOpen, Text, UnknownOption, WindowClosed
+from voting.domain.board import ListSeal, board_head
 from voting.domain.vote import Vote
 
 NOW = datetime(2026, 11, 22, 8, tzinfo=UTC)
@@ -103,13 +104,15 @@ def test_a_choice_must_be_one_of_the_options():
 def test_closing_stops_voting_then_publishes_the_result():
     counting = opened().stop_voting(now=NOW + timedelta(days=1))
     assert counting.state == "counting" and counting.closed_at == NOW + timedelta(days=1)
-    closed = counting.publish({"human": 3, "economy": 1}, now=NOW + timedelta(days=1, seconds=1))
+    board = {"votes": ListSeal(length=4, head="ab" * 32)}
+    closed = counting.publish({"human": 3, "economy": 1}, board=board, now=NOW + timedelta(days=1, seconds=1))
     assert closed.state == "closed"
     assert closed.result.total_votes == 4 and closed.result.winners == ("human",)
+    assert closed.board == board and closed.board_head == board_head(closed.ballot_id, board)
     with pytest.raises(Conflict, match="already closed"):
         closed.stop_voting(now=NOW + timedelta(days=2))
     with pytest.raises(Conflict, match="not being counted"):
-        closed.publish({}, now=NOW + timedelta(days=2))
+        closed.publish({}, board=board, now=NOW + timedelta(days=2))
 
 
 def test_a_ballot_closed_by_the_job_late_is_closed_at_its_closing_time():

@@ -10,7 +10,7 @@ from sharik.events.feedback import ComplaintFiled, ComplaintStatusChanged
 
 
 def complaint_filed(event: ComplaintFiled) -> Change:
-    """A new complaint, submitted; no reporter identity or tracking code is kept."""
+    """A new complaint, submitted; the reporter's pseudonymous id is not kept."""
     facts = {
         "kind": event.kind,
         "category": event.category,
