@@ -20,7 +20,7 @@ def demo_tokens() -> dict[str, str]:
     """Twelve-hour development tokens for the three demo roles."""
     private = dev_keys()[0]
     return {
-        "citizen": mint_token(private, subject="demo-citizen", roles=["citizen"], governorate="Muscat", wilayat="Bawshar"),
+        "citizen": mint_token(private, subject="demo-citizen", roles=["citizen"], governorate="muscat", wilayat="bawshar"),
         "officer": mint_token(private, subject="demo-officer", roles=["officer"], agency=AGENCY),
         "agency_admin": mint_token(private, subject="demo-admin", roles=["agency_admin"], agency=AGENCY),
         "operator": mint_token(private, subject="demo-operator", roles=["operator"]),

@@ -114,7 +114,7 @@ class DeliveryHandlers:
         messages = {language: render(notice, language) for language in ("ar", "en")}
         now = datetime.now(UTC)
         batch: list[Delivery] = []
-        async for subscription in self._subscriptions.matching(topic=topic, agency=agency):
+        async for subscription in self._subscriptions.matching(topic=topic, agency=agency, subscribed_by=envelope.time):
             batch.append(
                 Delivery.due(
                     cause=cause,

@@ -71,9 +71,11 @@ class SubscriptionStore:
         result = await self.subscriptions.delete_one({"_id": subscription_id, "owner": owner})
         return result.deleted_count == 1
 
-    async def matching(self, *, topic: str, agency: str) -> AsyncIterator[Subscription]:
-        """Subscriptions to `topic` for all agencies or for `agency`."""
-        cursor = self.subscriptions.find({"topics": topic, "agency": {"$in": [None, agency]}}, batch_size=500)
+    async def matching(self, *, topic: str, agency: str, subscribed_by: datetime) -> AsyncIterator[Subscription]:
+        """Subscriptions to `topic` for all agencies or for `agency`, made by `subscribed_by`:
+        replaying old events (a new consumer group, a rebuild) must not mail new subscribers."""
+        query = {"topics": topic, "agency": {"$in": [None, agency]}, "created_at": {"$lte": subscribed_by}}
+        cursor = self.subscriptions.find(query, batch_size=500)
         async for document in cursor:
             yield _subscription(document)
 

@@ -2,6 +2,7 @@
 subscriber, retried with backoff, kept when they fail, and poison messages set aside."""
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -87,6 +88,23 @@ async def test_a_launched_campaign_is_emailed_to_matching_subscribers_only(
         assert mail_to(other_agency) == [] and mail_to(results_only) == []
 
 
+async def test_an_event_older_than_the_subscription_is_not_mailed(notifier, settings, tokens, bus, mail_to):
+    """Replaying history (a new consumer group, a rebuilt service) must not mail people
+    about what happened before they subscribed."""
+    agency = unique("agency")
+    before = launched(agency, title_en="Before subscribing")
+    async with notifier(settings) as client:
+        address, _ = await subscribe(client, tokens, agency=agency, language="en")
+        await bus.publish(before)
+        await bus.publish(launched(agency, campaign_id=before.event.campaign_id, title_en="After subscribing"))
+
+        [email] = await eventually(lambda: mail_to(address), what="the email of the later event")
+        assert email["Subject"] == "Poll: After subscribing"
+        deliveries = (await client.get("/deliveries", headers=tokens.of(["operator"]))).json()
+        assert [d["cause"]["event_id"] for d in deliveries] != [before.id]
+        assert len(deliveries) == 1
+
+
 async def test_an_event_delivered_twice_sends_one_email(notifier, settings, tokens, bus, mail_to):
     agency = unique("agency")
     async with notifier(settings) as client:
@@ -127,7 +145,8 @@ async def test_a_published_result_is_emailed_with_the_counts_and_the_winner(
     )
     async with notifier(settings) as client:
         address, _ = await subscribe(client, tokens, agency=agency, language="en", topics=("results",))
-        await bus.publish(envelope)
+        # Published after subscribing: only later events are mailed.
+        await bus.publish(replace(envelope, time=datetime.now(UTC)))
 
         [email] = await eventually(lambda: mail_to(address), what="the result email")
         assert email["Subject"] == "Result: Name of the procurement system"
