@@ -111,11 +111,15 @@ class ServiceRuntime:
 
     def app(
         self, *, title: str, routers: Sequence[APIRouter], state: dict[str, Any], description: str = ""
-    ) -> FastStreamAPI:
+    ) -> "StopOwnWorkFirst":
         """The ASGI app: the service's routes, the shared operational routes, and the
-        broker's lifecycle (start after topics exist; stop consuming, then flush).
+        broker's lifecycle. Start: topics, startup tasks, broker, relay, background jobs.
+        Stop: background jobs, shutdown tasks and the relay first (while the producer
+        still works), then the broker (stop consuming, finish handlers, flush), then
+        the store connection.
 
         `state` holds what the routes depend on (handlers, views), on `app.state`."""
+        jobs: list[asyncio.Task] = []
 
         @asynccontextmanager
         async def lifespan(_app: FastAPI):
@@ -124,8 +128,12 @@ class ServiceRuntime:
             )
             for task in self._startup_tasks:
                 await task()
-            jobs = [asyncio.create_task(job(), name=job.__qualname__) for job in self._background_jobs]
+            jobs.extend(asyncio.create_task(job(), name=job.__qualname__) for job in self._background_jobs)
             yield
+            await self.mongo.close()
+            self.tracer_provider.shutdown()
+
+        async def stop_own_work() -> None:
             for job in jobs:
                 job.cancel()
             await asyncio.gather(*jobs, return_exceptions=True)
@@ -133,8 +141,6 @@ class ServiceRuntime:
                 await task()
             if self.relay is not None:
                 await self.relay.stop()
-            await self.mongo.close()
-            self.tracer_provider.shutdown()
 
         async def connect_broker(broker: KafkaBroker) -> None:
             await broker.start()
@@ -167,7 +173,28 @@ class ServiceRuntime:
             connection_hook=connect_broker,
         )
         self.broker.add_middleware(_message_in_context(app.context))
-        return app
+        return StopOwnWorkFirst(app, stop_own_work)
+
+
+class StopOwnWorkFirst:
+    """ASGI wrapper that stops the service's own work when shutdown is asked for, before
+    FastStreamAPI stops the broker: the relay's last publishes still have a producer."""
+
+    def __init__(self, app: FastStreamAPI, stop_own_work) -> None:
+        self.app = app
+        self._stop_own_work = stop_own_work
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "lifespan":
+            return await self.app(scope, receive, send)
+
+        async def receive_then_stop():
+            message = await receive()
+            if message["type"] == "lifespan.shutdown":
+                await self._stop_own_work()
+            return message
+
+        return await self.app(scope, receive_then_stop, send)
 
 
 def _message_in_context(context: ContextRepo) -> type[BaseMiddleware]:
