@@ -1,4 +1,4 @@
-"""OpenTelemetry tracing: one tracer provider per process, exported over OTLP when an
+"""OpenTelemetry tracing: one tracer provider per service, exported over OTLP when an
 endpoint is configured; traces cross Kafka in the W3C `traceparent` header."""
 
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource

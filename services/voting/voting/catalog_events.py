@@ -27,7 +27,7 @@ def ballot_opened(ballot: Ballot) -> Envelope:
 
 def vote_cast(ballot: Ballot, vote: Vote) -> Envelope:
     return _envelope(
-        ballot, VoteCast(ballot_id=vote.ballot_id, vote_id=vote.vote_id, choice=vote.choice, cast_at=vote.cast_at)
+        ballot, VoteCast(ballot_id=vote.ballot_id, vote_id=vote.public_id, choice=vote.choice, cast_at=vote.cast_at)
     )
 
 

@@ -137,5 +137,7 @@ def test_a_receipt_is_stable_for_a_vote_and_differs_between_votes():
     first = Vote(vote_id="a" * 32, ballot_id="b1", choice=("human",), cast_at=NOW)
     second = Vote(vote_id="b" * 32, ballot_id="b1", choice=("human",), cast_at=NOW)
     assert first.receipt == Vote(vote_id="a" * 32, ballot_id="b2", choice=("economy",), cast_at=NOW).receipt
+    # The published vote id and the receipt come from the vote id apart: neither reveals the other.
+    assert first.public_id != first.vote_id and first.receipt.replace("-", "").lower() not in first.public_id
     assert first.receipt != second.receipt
     assert len(first.receipt.replace("-", "")) == 16 and "a" * 8 not in first.receipt

@@ -19,6 +19,13 @@ class Vote:
     def receipt(self) -> str:
         return receipt_of(self.vote_id)
 
+    @property
+    def public_id(self) -> str:
+        """The id VoteCast carries. Derived one-way like the receipt but apart from it,
+        so the public vote stream and the public receipt list cannot be joined, which
+        would let a voter prove a choice on a binding ballot."""
+        return hashlib.sha256(f"public:{self.vote_id}".encode()).hexdigest()[:32]
+
 
 def receipt_of(vote_id: str) -> str:
     """A code the voter keeps: derived one-way from the random vote id, so it names
