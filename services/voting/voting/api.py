@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from sharik.events import LocalizedText
 from sharik.http import CurrentUser, OptionalUser
 from voting.catalog_events import localized
-from voting.domain.ballot import MAX_OPTIONS, MIN_OPTIONS, Ballot, BallotKind, BallotState, Text
+from voting.domain.ballot import MAX_OPTIONS, MAX_WRITE_IN, MIN_OPTIONS, Ballot, BallotKind, BallotState, Marked, Text
 from voting.domain.tally import Outcome, Tally
 from voting.handlers import BallotHandlers, DraftBallot
 
@@ -39,6 +39,11 @@ class BallotIn(BaseModel):
         default=False,
         description="An election: its board lists receipts and choices apart, so no voter can prove a choice.",
     )
+    kind: BallotKind = "single_choice"
+    allow_write_in: bool = Field(default=False, description="single_choice: voters may write in their own answer.")
+    min_selections: int | None = Field(default=None, description="approval: fewest options a voter selects (1).")
+    max_selections: int | None = Field(default=None, description="approval: most options a voter selects (all).")
+    seats: int | None = Field(default=None, description="approval: how many options win (1).")
 
 
 class OptionOut(BaseModel):
@@ -58,6 +63,10 @@ class BallotOut(BaseModel):
     closes_at: datetime
     show_preliminary: bool
     binding: bool
+    allow_write_in: bool
+    min_selections: int | None = Field(description="approval only")
+    max_selections: int | None = Field(description="approval only")
+    seats: int | None = Field(description="approval only")
     opened_at: datetime | None
     closed_at: datetime | None
     votes_cast: int | None = Field(description="Known once the ballot is closed.")
@@ -76,6 +85,10 @@ class BallotOut(BaseModel):
             closes_at=ballot.closes_at,
             show_preliminary=ballot.show_preliminary,
             binding=ballot.binding,
+            allow_write_in=ballot.allow_write_in,
+            min_selections=ballot.min_selections if ballot.kind == "approval" else None,
+            max_selections=ballot.most_selections if ballot.kind == "approval" else None,
+            seats=ballot.seats if ballot.kind == "approval" else None,
             opened_at=ballot.opened_at,
             closed_at=ballot.closed_at,
             votes_cast=ballot.result.total_votes if ballot.result else None,
@@ -83,7 +96,24 @@ class BallotOut(BaseModel):
 
 
 class VoteIn(BaseModel):
-    choice: str = Field(min_length=1, max_length=64)
+    """Exactly one field, by the ballot's kind."""
+
+    choice: str | None = Field(default=None, min_length=1, max_length=64, description="single_choice: an option id")
+    write_in: str | None = Field(
+        default=None, max_length=MAX_WRITE_IN, description="single_choice with allow_write_in: your own answer"
+    )
+    choices: list[str] | None = Field(default=None, max_length=MAX_OPTIONS, description="approval: option ids")
+    ranking: list[str] | None = Field(
+        default=None, max_length=MAX_OPTIONS, description="ranked: option ids, most preferred first"
+    )
+
+    def marked(self) -> Marked:
+        return Marked(
+            choice=self.choice,
+            write_in=self.write_in,
+            choices=tuple(self.choices) if self.choices is not None else None,
+            ranking=tuple(self.ranking) if self.ranking is not None else None,
+        )
 
 
 class Receipt(BaseModel):
@@ -97,6 +127,21 @@ class OptionCountOut(BaseModel):
     percent: float
 
 
+class WriteInOut(BaseModel):
+    key: str = Field(description="The normalised answer; spellings with the same key are counted as one.")
+    label: str = Field(description="The spelling most voters used.")
+    votes: int
+    percent: float = Field(description="Share of valid votes, options and write-ins together.")
+
+
+class RoundOut(BaseModel):
+    number: int
+    counts: dict[str, int] = Field(description="Votes per option still in the race.")
+    exhausted: int = Field(description="Ballots ranking no option still in the race.")
+    eliminated: str | None
+    tied_lowest: list[str] = Field(description="Options tied for fewest votes when the tie-break eliminated one.")
+
+
 class ListSealOut(BaseModel):
     length: int
     head: str
@@ -105,11 +150,16 @@ class ListSealOut(BaseModel):
 class ResultOut(BaseModel):
     ballot_id: str
     preliminary: bool = Field(description="True for a running count of a ballot not yet closed.")
+    kind: BallotKind
     question: LocalizedText
-    counts: list[OptionCountOut]
+    counts: list[OptionCountOut] = Field(description="Ranked: the final round's.")
     total_votes: int
     outcome: Outcome
     winners: list[str]
+    seats: int | None = Field(description="approval: how many options win.")
+    tied: list[str] = Field(description="approval tie: options competing for the seats left after `winners`.")
+    write_ins: list[WriteInOut] = Field(description="single_choice: written-in answers, most votes first.")
+    rounds: list[RoundOut] = Field(description="ranked: every instant-runoff round.")
     published_at: datetime | None
     board_head: str | None = Field(description="The hash that commits the result to its board; once closed.")
     board: dict[str, ListSealOut] | None = Field(description="Length and head hash of each list of the board.")
@@ -120,6 +170,7 @@ class ResultOut(BaseModel):
         return cls(
             ballot_id=ballot.ballot_id,
             preliminary=preliminary,
+            kind=ballot.kind,
             question=localized(ballot.question),
             counts=[
                 OptionCountOut(option_id=c.option_id, label=localized(labels[c.option_id]), votes=c.votes, percent=c.percent)
@@ -128,6 +179,19 @@ class ResultOut(BaseModel):
             total_votes=tally.total_votes,
             outcome=tally.outcome,
             winners=list(tally.winners),
+            seats=ballot.seats if ballot.kind == "approval" else None,
+            tied=list(tally.tied),
+            write_ins=[WriteInOut(key=w.key, label=w.label, votes=w.votes, percent=w.percent) for w in tally.write_ins],
+            rounds=[
+                RoundOut(
+                    number=r.number,
+                    counts=r.counts,
+                    exhausted=r.exhausted,
+                    eliminated=r.eliminated,
+                    tied_lowest=list(r.tied_lowest),
+                )
+                for r in tally.rounds
+            ],
             published_at=None if preliminary else ballot.published_at,
             board_head=None if preliminary else ballot.board_head,
             board=None
@@ -138,7 +202,7 @@ class ResultOut(BaseModel):
 
 @router.post("", status_code=201)
 async def draft_ballot(body: BallotIn, user: CurrentUser, handlers: Handlers) -> BallotOut:
-    """Draft a single-choice ballot for the caller's agency."""
+    """Draft a ballot (single_choice, approval or ranked) for the caller's agency."""
     ballot = await handlers.draft(
         DraftBallot(
             question=Text(ar=body.question.ar, en=body.question.en),
@@ -148,6 +212,11 @@ async def draft_ballot(body: BallotIn, user: CurrentUser, handlers: Handlers) ->
             campaign_id=body.campaign_id,
             show_preliminary=body.show_preliminary,
             binding=body.binding,
+            kind=body.kind,
+            allow_write_in=body.allow_write_in,
+            min_selections=body.min_selections,
+            max_selections=body.max_selections,
+            seats=body.seats,
         ),
         by=user,
     )
@@ -162,8 +231,8 @@ async def open_ballot(ballot_id: str, user: CurrentUser, handlers: Handlers) -> 
 
 @router.post("/{ballot_id}/votes", status_code=201)
 async def cast_vote(ballot_id: str, body: VoteIn, user: CurrentUser, handlers: Handlers) -> Receipt:
-    """A citizen votes once; emits VoteCast, which never names the voter."""
-    vote = await handlers.vote(ballot_id, body.choice, by=user)
+    """A citizen votes once, in the shape of the ballot's kind; emits VoteCast, which never names the voter."""
+    vote = await handlers.vote(ballot_id, body.marked(), by=user)
     return Receipt(receipt=vote.receipt)
 
 

@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from voting.counting.single import count_single
 from voting.domain.board import CONTENTS, RECEIPTS, VOTES, ListSeal, board_head, check_chain, lists_of
+from voting.domain.tally import count
 
 FORMAT = "sharik-board/1"
+ADDED = ("tied", "write_ins", "rounds")
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def check_export(export: Mapping[str, Any], *, expected_head: str | None = None)
     if expected_head is not None:
         findings.append(_same("board head against --head", head, expected_head))
     entries = lists[CONTENTS if binding else VOTES]["entries"]
-    findings += _recount([o["option_id"] for o in ballot["options"]], entries, result)
+    findings += _recount(ballot, entries, result)
     if binding:
         receipts, contents = seals[RECEIPTS].length, seals[CONTENTS].length
         findings.append(Finding(receipts == contents, f"{receipts} receipts, {contents} contents (must be equal)"))
@@ -81,22 +82,35 @@ def _check_shapes(binding: bool, lists: Mapping[str, Any], findings: list[Findin
 
 
 def _recount(
-    option_ids: Sequence[str], entries: Sequence[Mapping[str, Any]], result: Mapping[str, Any]
+    ballot: Mapping[str, Any], entries: Sequence[Mapping[str, Any]], result: Mapping[str, Any]
 ) -> list[Finding]:
-    if any(len(e.get("choice", ())) != 1 for e in entries):
-        return [Finding(False, "a single-choice board holds an entry without exactly one choice")]
+    """Count the board's choices by the rule of the ballot's kind and compare every
+    published figure; exports from before kinds existed are single-choice."""
+    kind = ballot.get("kind", "single_choice")
+    cast = Counter(tuple(e.get("choice") or ()) for e in entries)
     try:
-        recount = count_single(option_ids, [e["choice"][0] for e in entries])
+        recount = count(
+            kind,
+            [o["option_id"] for o in ballot["options"]],
+            cast,
+            allow_write_in=bool(ballot.get("allow_write_in", False)),
+            seats=ballot.get("seats", 1),
+            min_selections=ballot.get("min_selections", 1),
+            max_selections=ballot.get("max_selections"),
+        ).record()
     except ValueError as fault:
-        return [Finding(False, f"recount impossible: {fault}")]
-    published = [(c["option_id"], c["votes"], c["percent"]) for c in result["counts"]]
-    counted = [(c.option_id, c.votes, c.percent) for c in recount.options]
-    return [
-        _same("votes per option (option, votes, percent)", counted, published),
-        _same("total votes", recount.valid_votes, result["total_votes"]),
-        _same("outcome", recount.outcome, result["outcome"]),
-        _same("winners", list(recount.winners), list(result["winners"])),
-    ]
+        return [Finding(False, f"recount impossible ({kind}): {fault}")]
+    described = {
+        "counts": "votes per option (option, votes, percent)",
+        "total_votes": "total votes",
+        "outcome": "outcome",
+        "winners": "winners",
+        "tied": "tied for the last seats",
+        "write_ins": "write-in answers",
+        "rounds": "instant-runoff rounds",
+    }
+    # An export from before kinds has no tied, write_ins or rounds: they were empty.
+    return [_same(what, recount[key], result.get(key, [] if key in ADDED else None)) for key, what in described.items()]
 
 
 def _same(what: str, recomputed: Any, published: Any) -> Finding:

@@ -90,6 +90,10 @@ class BoardHandlers:
                 "agency": ballot.agency,
                 "kind": ballot.kind,
                 "binding": ballot.binding,
+                "allow_write_in": ballot.allow_write_in,
+                "min_selections": ballot.min_selections,
+                "max_selections": ballot.most_selections,
+                "seats": ballot.seats,
                 "question": localized(ballot.question).model_dump(),
                 "options": [
                     {"option_id": o.option_id, "label": localized(o.label).model_dump()} for o in ballot.options
@@ -107,10 +111,7 @@ class BoardHandlers:
                 for name, seal in ballot.board.items()
             },
             "result": {
-                "counts": [{"option_id": c.option_id, "votes": c.votes, "percent": c.percent} for c in result.counts],
-                "total_votes": result.total_votes,
-                "outcome": result.outcome,
-                "winners": list(result.winners),
+                **result.record(),
                 "published_at": ballot.published_at.isoformat() if ballot.published_at else None,
                 "board_head": ballot.board_head,
             },

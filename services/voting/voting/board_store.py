@@ -5,6 +5,7 @@ position cannot both write it (the insert is the commit), and a receipt is uniqu
 no vote is sealed twice. The chain therefore holds even if two replicas seal one ballot
 at once; the lease only spares them the wasted work."""
 
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from voting.domain.board import CONTENTS, VOTES, ListSeal, extend, genesis, lists_of, receipt_list, sorted_contents
+from voting.domain.tally import Choice
 from voting.domain.vote import receipt_of
 from voting.store import UNSEALED
 
@@ -104,14 +106,15 @@ class BoardStore:
             )
         return seals
 
-    async def count(self, ballot_id: str, *, binding: bool) -> dict[str, int]:
-        """Votes per option id, counted from the board's list of choices."""
-        pipeline = [
-            {"$match": {"ballot_id": ballot_id, "list": CONTENTS if binding else VOTES}},
-            {"$unwind": "$choice"},
-            {"$group": {"_id": "$choice", "votes": {"$sum": 1}}},
-        ]
-        return {row["_id"]: row["votes"] async for row in await self.entries.aggregate(pipeline)}
+    async def choices(self, ballot_id: str, *, binding: bool) -> Counter[Choice]:
+        """How many entries of the board's list of choices hold each distinct choice."""
+        # Read and counted here: grouping on an array `_id` is not reliable across
+        # MongoDB-compatible stores (one merged distinct write-ins).
+        query = {"ballot_id": ballot_id, "list": CONTENTS if binding else VOTES}
+        cast: Counter[Choice] = Counter()
+        async for entry in self.entries.find(query, {"_id": 0, "choice": 1}):
+            cast[tuple(entry["choice"])] += 1
+        return cast
 
     async def page(self, ballot_id: str, name: str, *, start: int, limit: int) -> list[dict[str, Any]]:
         """Entries of one list from position `start`, as published."""

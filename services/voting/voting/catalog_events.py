@@ -1,8 +1,17 @@
 """Domain state to the public catalog events (the adapter of HANDBOOK §4 rule 5)."""
 
 from sharik.events import Envelope, LocalizedText
-from sharik.events.voting import BallotClosed, BallotOpened, BallotOption, OptionCount, ResultPublished, VoteCast
+from sharik.events.voting import (
+    BallotClosed,
+    BallotOpened,
+    BallotOption,
+    OptionCount,
+    ResultPublished,
+    RunoffRound,
+    VoteCast,
+)
 from voting.domain.ballot import Ballot, Text
+from voting.domain.tally import WRITE_IN
 from voting.domain.vote import Vote
 
 SOURCE = "voting"
@@ -26,8 +35,10 @@ def ballot_opened(ballot: Ballot) -> Envelope:
 
 
 def vote_cast(ballot: Ballot, vote: Vote) -> Envelope:
+    # A write-in's text is free text a citizen typed; the event says only that one was cast.
+    choice = vote.choice[:1] if vote.choice[0] == WRITE_IN else vote.choice
     return _envelope(
-        ballot, VoteCast(ballot_id=vote.ballot_id, vote_id=vote.public_id, choice=vote.choice, cast_at=vote.cast_at)
+        ballot, VoteCast(ballot_id=vote.ballot_id, vote_id=vote.public_id, choice=choice, cast_at=vote.cast_at)
     )
 
 
@@ -57,6 +68,17 @@ def ballot_closed_with_result(ballot: Ballot) -> list[Envelope]:
             winners=result.winners,
             published_at=ballot.published_at,
             board_head=ballot.board_head,
+            tied=result.tied,
+            rounds=tuple(
+                RunoffRound(
+                    number=r.number,
+                    counts=r.counts,
+                    exhausted=r.exhausted,
+                    eliminated=r.eliminated,
+                    tied_lowest=r.tied_lowest,
+                )
+                for r in result.rounds
+            ),
         ),
         caused_by=closed,
     )

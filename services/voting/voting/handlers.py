@@ -14,9 +14,9 @@ from sharik.errors import Conflict, NotFound
 from sharik.pseudonym import pseudonym
 from voting import catalog_events
 from voting.board_store import BoardStore
-from voting.domain.ballot import Ballot, Text, WindowClosed
+from voting.domain.ballot import Ballot, Marked, Text, WindowClosed
 from voting.domain.board import ListSeal
-from voting.domain.tally import Tally
+from voting.domain.tally import BallotKind, Tally
 from voting.domain.vote import Vote
 from voting.store import BallotStore
 
@@ -34,6 +34,11 @@ class DraftBallot:
     campaign_id: str | None = None
     show_preliminary: bool = False
     binding: bool = False
+    kind: BallotKind = "single_choice"
+    allow_write_in: bool = False
+    min_selections: int | None = None
+    max_selections: int | None = None
+    seats: int | None = None
 
 
 class BallotHandlers:
@@ -67,6 +72,11 @@ class BallotHandlers:
             campaign_id=command.campaign_id,
             show_preliminary=command.show_preliminary,
             binding=command.binding,
+            kind=command.kind,
+            allow_write_in=command.allow_write_in,
+            min_selections=command.min_selections,
+            max_selections=command.max_selections,
+            seats=command.seats,
             created_by=by.subject,
             now=self._clock(),
         )
@@ -81,19 +91,19 @@ class BallotHandlers:
         self._on_saved()
         return saved
 
-    async def vote(self, ballot_id: str, choice: str, *, by: Principal) -> Vote:
+    async def vote(self, ballot_id: str, marked: Marked, *, by: Principal) -> Vote:
         """A citizen casts one vote; the vote is stored without them."""
         by.require("citizen")
         ballot = await self._store.get(ballot_id)
         now = self._clock()
-        ballot.check_vote(choice, now=now)
+        choice = ballot.check_vote(marked, now=now)
         # Noted in flight before the state is read again: a close that starts after
         # this read waits for the vote, and one that started before refuses it.
         admission = await self._store.admit_vote(ballot_id)
         try:
             if (await self._store.get(ballot_id)).state != "open":
                 raise WindowClosed("voting has closed")
-            vote = Vote(vote_id=uuid.uuid4().hex, ballot_id=ballot_id, choice=(choice,), cast_at=now)
+            vote = Vote(vote_id=uuid.uuid4().hex, ballot_id=ballot_id, choice=choice, cast_at=now)
             voter = pseudonym(self._pseudonym_key, by.subject, purpose=f"voter:{ballot_id}")
             await self._store.record(vote, voter=voter, events=[catalog_events.vote_cast(ballot, vote)])
         finally:
@@ -111,8 +121,8 @@ class BallotHandlers:
         await self._until_no_vote_in_flight(ballot_id)
         board = await self._sealed_board(ballot)
         # Counted from the sealed board, so the published result is the board's by construction.
-        votes = await self._board.count(ballot_id, binding=ballot.binding)
-        closed = ballot.publish(votes, board=board, now=self._clock())
+        cast = await self._board.choices(ballot_id, binding=ballot.binding)
+        closed = ballot.publish(cast, board=board, now=self._clock())
         saved = await self._store.save(closed, catalog_events.ballot_closed_with_result(closed))
         self._on_saved()
         await self._report_lost_votes(saved)
@@ -147,7 +157,7 @@ class BallotHandlers:
         ballot = await self.view(ballot_id, by=by)
         if ballot.state == "closed" and ballot.result is not None:
             return ballot, ballot.result, False
-        return ballot, ballot.preliminary(await self._store.count_votes(ballot_id)), True
+        return ballot, ballot.preliminary(await self._store.choices(ballot_id)), True
 
     async def list(self, *, agency: str | None, by: Principal | None, limit: int) -> list[Ballot]:
         own_agency = by.agency if by is not None and by.has("officer", "agency_admin") else None

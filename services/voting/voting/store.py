@@ -5,6 +5,7 @@ collections with nothing to join them: no shared id, no timestamp on the voter m
 and no trace context on the vote's event (docs/services/voting.md)."""
 
 import uuid
+from collections import Counter
 from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,7 @@ from sharik.events import Envelope
 from sharik.store import STATE_ONLY, insert_aggregate, update_aggregate
 from voting.domain.ballot import AlreadyVoted, Ballot, Option, Text
 from voting.domain.board import ListSeal
-from voting.domain.tally import OptionTally, Tally
+from voting.domain.tally import Choice, OptionTally, RoundTally, Tally, WriteInTally
 from voting.domain.vote import Vote
 
 UNSEALED = "unsealed"
@@ -114,14 +115,13 @@ class BallotStore:
             await self.voters.delete_one({"ballot_id": vote.ballot_id, "voter": voter})
             raise
 
-    async def count_votes(self, ballot_id: str) -> dict[str, int]:
-        """Votes per option id, counted by the store over one document per vote."""
-        pipeline = [
-            {"$match": {"ballot_id": ballot_id}},
-            {"$unwind": "$choice"},
-            {"$group": {"_id": "$choice", "votes": {"$sum": 1}}},
-        ]
-        return {row["_id"]: row["votes"] async for row in await self.votes.aggregate(pipeline)}
+    async def choices(self, ballot_id: str) -> Counter[Choice]:
+        """How many stored votes hold each distinct choice (read and counted here, as
+        BoardStore.choices)."""
+        cast: Counter[Choice] = Counter()
+        async for vote in self.votes.find({"ballot_id": ballot_id}, {"_id": 0, "choice": 1}):
+            cast[tuple(vote["choice"])] += 1
+        return cast
 
     async def count_voters(self, ballot_id: str) -> int:
         return await self.voters.count_documents({"ballot_id": ballot_id})
@@ -164,4 +164,9 @@ def _tally(document: dict[str, Any]) -> Tally:
         total_votes=document["total_votes"],
         outcome=document["outcome"],
         winners=tuple(document["winners"]),
+        write_ins=tuple(WriteInTally(**w) for w in document.get("write_ins", ())),
+        rounds=tuple(
+            RoundTally(**{**r, "tied_lowest": tuple(r["tied_lowest"])}) for r in document.get("rounds", ())
+        ),
+        tied=tuple(document.get("tied", ())),
     )

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sharik.events.base import Event, LocalizedText
 
-BallotKind = Literal["single_choice"]
+BallotKind = Literal["single_choice", "approval", "ranked"]
 
 
 class BallotOption(BaseModel):
@@ -78,6 +78,18 @@ class OptionCount(BaseModel):
     percent: float = Field(ge=0, le=100)
 
 
+class RunoffRound(BaseModel):
+    """One instant-runoff round: votes per continuing option, ballots exhausted so far."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int = Field(ge=1)
+    counts: dict[str, int]
+    exhausted: int = Field(ge=0)
+    eliminated: str | None = None
+    tied_lowest: tuple[str, ...] = ()
+
+
 class ResultPublished(Event):
     """The final result of a closed ballot, counts per option."""
 
@@ -97,3 +109,7 @@ class ResultPublished(Event):
     board_head: str | None = None
     """SHA-256 committing the result to the ballot's bulletin board; `sharik-verify
     board --head` checks an export against it."""
+    tied: tuple[str, ...] = ()
+    """Approval ballots: options with equal votes competing for the seats left after `winners`."""
+    rounds: tuple[RunoffRound, ...] = ()
+    """Ranked ballots: every instant-runoff round, the last deciding (`counts` is that round)."""

@@ -108,7 +108,7 @@ async def test_when_the_vote_cannot_be_stored_the_voter_mark_is_removed(store):
     assert await store.voters.count_documents({"ballot_id": "b1"}) == 0
     retry = Vote(vote_id="v-retry", ballot_id="b1", choice=("yes",), cast_at=T0)
     await store.record(retry, voter="voter-1", events=[])
-    assert await store.count_votes("b1") == {"yes": 1}
+    assert await store.choices("b1") == {("yes",): 1}
 
 
 async def test_the_voter_mark_holds_nothing_that_joins_it_to_the_vote(store):
