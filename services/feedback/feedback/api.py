@@ -3,16 +3,26 @@
 from datetime import datetime
 from typing import Annotated, Self
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, StringConstraints, model_validator
 
-from feedback.domain.complaint import DESCRIPTION_MAX_CHARS, Channel, Complaint, Kind, Language, StatusChange
+from feedback.domain.complaint import (
+    DESCRIPTION_MAX_CHARS,
+    MESSAGE_MAX_CHARS,
+    Channel,
+    Complaint,
+    Kind,
+    Language,
+    ReporterMessage,
+    StatusChange,
+)
 from feedback.domain.places import Governorate
 from feedback.domain.status import LABELS, Status
 from feedback.domain.text import Reply
 from feedback.domain.tracking import grouped
-from feedback.handlers import ChangeStatus, ComplaintHandlers, FileComplaint
-from sharik.http import CurrentUser
+from feedback.handlers import ChangeStatus, ComplaintHandlers, FileComplaint, TooManyGuesses
+from sharik.http import CurrentUser, error_body
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 
@@ -25,8 +35,30 @@ def _handlers(request: Request) -> ComplaintHandlers:
     return request.app.state.complaints
 
 
+def _client(request: Request) -> str:
+    # Behind a proxy, run uvicorn with --proxy-headers so this is the citizen's address.
+    return request.client.host if request.client else "unknown"
+
+
 Handlers = Annotated[ComplaintHandlers, Depends(_handlers)]
+Client = Annotated[str, Depends(_client)]
 Limit = Annotated[int, Query(ge=1, le=200)]
+TrackingSecret = Annotated[str, Header(alias="X-Tracking-Secret", max_length=64)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ]{6,20}$")]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+
+class ContactIn(BaseModel):
+    """How the confidential team may reach the reporter; kept apart from the case."""
+
+    phone: Phone | None = None
+    email: Email | None = None
+
+    @model_validator(mode="after")
+    def _some_way(self) -> Self:
+        if self.phone is None and self.email is None:
+            raise ValueError("a contact needs a phone or an email")
+        return self
 
 
 class ComplaintIn(BaseModel):
@@ -38,6 +70,19 @@ class ComplaintIn(BaseModel):
     wilayat: Slug | None = None
     channel: Channel = "web"
     language: Language = "ar"
+    contact: ContactIn | None = None
+
+    def command(self) -> FileComplaint:
+        contact = None if self.contact is None else self.contact.model_dump(exclude_none=True)
+        return FileComplaint(**self.model_dump(exclude={"contact"}), contact=contact)
+
+
+class SecretIn(BaseModel):
+    secret: Annotated[str, StringConstraints(max_length=64)]
+
+
+class ReporterReplyIn(BaseModel):
+    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MESSAGE_MAX_CHARS)]
 
 
 class ReplyIn(BaseModel):
@@ -70,6 +115,14 @@ class ReplyOut(BaseModel):
 class Filed(BaseModel):
     complaint_id: str
     tracking_code: str
+    status: Status
+
+
+class FiledAnonymously(BaseModel):
+    """The tracking code and the secret together open the case; the secret is shown only now."""
+
+    tracking_code: str
+    secret: str
     status: Status
 
 
@@ -126,8 +179,19 @@ class Step(PublicStep):
         )
 
 
+class MessageOut(BaseModel):
+    message: str
+    at: datetime
+    from_reporter: bool
+
+    @classmethod
+    def of(cls, message: ReporterMessage) -> "MessageOut":
+        return cls(message=message.message, at=message.at, from_reporter=message.from_reporter)
+
+
 class ComplaintOut(BaseModel):
-    """The full record, for the citizen who filed it and the agency's staff."""
+    """The full record, for the citizen who filed it and the case's handlers. It never
+    carries the reporter: a confidential reporter is read from /complaints/{id}/reporter."""
 
     complaint_id: str
     tracking_code: str
@@ -143,7 +207,10 @@ class ComplaintOut(BaseModel):
     status_label: Label
     filed_at: datetime
     updated_at: datetime
+    confidential: bool
     history: list[Step]
+    messages: list[MessageOut]
+    """Replies of the anonymous reporter, oldest first."""
 
     @classmethod
     def of(cls, complaint: Complaint) -> "ComplaintOut":
@@ -162,8 +229,77 @@ class ComplaintOut(BaseModel):
             status_label=_label(complaint.status),
             filed_at=complaint.filed_at,
             updated_at=complaint.updated_at,
+            confidential=complaint.confidential,
             history=[Step.of(change) for change in complaint.history],
+            messages=[MessageOut.of(message) for message in complaint.messages],
         )
+
+
+class AuditedStep(BaseModel):
+    status: Status
+    at: datetime
+
+
+class AuditedComplaint(BaseModel):
+    """What auditors read: the handling, without personal data. Free text (description,
+    reasons, replies, messages) may name people, so only the description's length is
+    shown; no reporter, and no tracking code (it is the reporter's credential)."""
+
+    complaint_id: str
+    kind: Kind
+    agency: str
+    category: str
+    confidential: bool
+    anonymous: bool
+    description_length: int
+    governorate: str | None
+    wilayat: str | None
+    channel: Channel
+    language: Language
+    status: Status
+    filed_at: datetime
+    updated_at: datetime
+    history: list[AuditedStep]
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> "AuditedComplaint":
+        return cls(
+            complaint_id=complaint.complaint_id,
+            kind=complaint.kind,
+            agency=complaint.agency,
+            category=complaint.category,
+            confidential=complaint.confidential,
+            anonymous=complaint.secret_hash is not None,
+            description_length=len(complaint.description),
+            governorate=complaint.governorate,
+            wilayat=complaint.wilayat,
+            channel=complaint.channel,
+            language=complaint.language,
+            status=complaint.status,
+            filed_at=complaint.filed_at,
+            updated_at=complaint.updated_at,
+            history=[AuditedStep(status=change.status, at=change.at) for change in complaint.history],
+        )
+
+
+class ContactOut(BaseModel):
+    phone: str | None = None
+    email: str | None = None
+
+
+class ReporterOut(BaseModel):
+    """A confidential case's reporter: their pseudonym (None if anonymous) and contact."""
+
+    reporter_id: str | None
+    contact: ContactOut | None
+
+
+def _too_many(error: TooManyGuesses) -> JSONResponse:
+    return JSONResponse(
+        error_body(error.code, error.message),
+        status_code=error.status,
+        headers={"Retry-After": str(error.retry_after)},
+    )
 
 
 def _label(status: str) -> Label:
@@ -177,16 +313,58 @@ def _reply(reply: Reply | None) -> ReplyOut | None:
 @router.post("", status_code=201)
 async def file_complaint(body: ComplaintIn, user: CurrentUser, handlers: Handlers) -> Filed:
     """A citizen files a complaint, suggestion or report; emits ComplaintFiled."""
-    complaint = await handlers.file(FileComplaint(**body.model_dump()), by=user)
+    complaint = await handlers.file(body.command(), by=user)
     return Filed(
         complaint_id=complaint.complaint_id, tracking_code=grouped(complaint.tracking_code), status=complaint.status
     )
 
 
-@router.get("/track/{tracking_code}")
-async def track_complaint(tracking_code: str, handlers: Handlers) -> Tracking:
-    """Follow a submission by its tracking code, which is the only credential."""
-    return Tracking.of(await handlers.track(tracking_code))
+@router.post("/anonymous", status_code=201)
+async def file_anonymously(body: ComplaintIn, handlers: Handlers) -> FiledAnonymously:
+    """Anyone files without an account; the response's secret is shown only this once."""
+    complaint, secret = await handlers.file_anonymously(body.command())
+    return FiledAnonymously(
+        tracking_code=grouped(complaint.tracking_code), secret=grouped(secret), status=complaint.status
+    )
+
+
+@router.get("/track/{tracking_code}", response_model=None)
+async def track_complaint(
+    tracking_code: str,
+    handlers: Handlers,
+    client: Client,
+    secret: Annotated[str | None, Header(alias="X-Tracking-Secret", max_length=64)] = None,
+) -> Tracking | ComplaintOut | JSONResponse:
+    """Follow a submission by its tracking code; with the `X-Tracking-Secret` of an
+    anonymous report, the whole case. Failed guesses are limited per address (429)."""
+    try:
+        if secret is None:
+            return Tracking.of(await handlers.track(tracking_code, client=client))
+        return ComplaintOut.of(await handlers.open(tracking_code, secret, client=client))
+    except TooManyGuesses as error:
+        return _too_many(error)
+
+
+@router.post("/track/{tracking_code}/access", response_model=None)
+async def open_complaint(
+    tracking_code: str, body: SecretIn, handlers: Handlers, client: Client
+) -> ComplaintOut | JSONResponse:
+    """The anonymous reporter opens the whole case with the secret in the body."""
+    try:
+        return ComplaintOut.of(await handlers.open(tracking_code, body.secret, client=client))
+    except TooManyGuesses as error:
+        return _too_many(error)
+
+
+@router.post("/track/{tracking_code}/replies", status_code=201, response_model=None)
+async def reply_as_reporter(
+    tracking_code: str, body: ReporterReplyIn, secret: TrackingSecret, handlers: Handlers, client: Client
+) -> ComplaintOut | JSONResponse:
+    """The anonymous reporter answers the agency (`X-Tracking-Secret` required)."""
+    try:
+        return ComplaintOut.of(await handlers.reply_as_reporter(tracking_code, secret, body.message, client=client))
+    except TooManyGuesses as error:
+        return _too_many(error)
 
 
 @router.get("/mine")
@@ -195,18 +373,35 @@ async def my_complaints(user: CurrentUser, handlers: Handlers, limit: Limit = 50
     return [ComplaintOut.of(c) for c in await handlers.mine(by=user, limit=limit)]
 
 
-@router.get("")
+@router.get("", response_model=list[ComplaintOut] | list[AuditedComplaint])
 async def agency_complaints(
-    user: CurrentUser, handlers: Handlers, status: Status | None = None, limit: Limit = 50
-) -> list[ComplaintOut]:
-    """Submissions to the caller's agency, optionally in one status, newest first."""
+    user: CurrentUser,
+    handlers: Handlers,
+    status: Status | None = None,
+    agency: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Limit = 50,
+) -> list[ComplaintOut] | list[AuditedComplaint]:
+    """Submissions the caller handles in their agency, newest first; for auditors, every
+    agency's (or `agency`'s), redacted."""
+    if user.has("auditor"):
+        found = await handlers.all_agencies(by=user, agency=agency, status=status, limit=limit)
+        return [AuditedComplaint.of(c) for c in found]
     return [ComplaintOut.of(c) for c in await handlers.of_agency(by=user, status=status, limit=limit)]
 
 
-@router.get("/{complaint_id}")
-async def view_complaint(complaint_id: str, user: CurrentUser, handlers: Handlers) -> ComplaintOut:
-    """The full record, for its reporter or its agency's staff."""
+@router.get("/{complaint_id}", response_model=ComplaintOut | AuditedComplaint)
+async def view_complaint(complaint_id: str, user: CurrentUser, handlers: Handlers) -> ComplaintOut | AuditedComplaint:
+    """The full record for its reporter or handlers; redacted for auditors."""
+    if user.has("auditor"):
+        return AuditedComplaint.of(await handlers.audit(complaint_id, by=user))
     return ComplaintOut.of(await handlers.view(complaint_id, by=user))
+
+
+@router.get("/{complaint_id}/reporter")
+async def complaint_reporter(complaint_id: str, user: CurrentUser, handlers: Handlers) -> ReporterOut:
+    """Who filed a confidential case: the agency's confidential team only (404 to others)."""
+    identity = await handlers.reporter(complaint_id, by=user)
+    return ReporterOut(reporter_id=identity.get("reporter_id"), contact=identity.get("contact"))
 
 
 @router.post("/{complaint_id}/status")

@@ -11,3 +11,8 @@ class FeedbackSettings(ServiceSettings):
     service_name: str = "feedback"
     http_port: int = 8002
     mongodb_database: str = "sharik_feedback"
+    confidential_categories: list[str] = ["blackmail", "fraud", "cyber-blackmail"]
+    """Categories whose reports only the agency's `confidential_team` sees."""
+    guess_limit: int = 10
+    """Failed tracking-code or secret checks one address may make per window before 429."""
+    guess_window_seconds: int = 900

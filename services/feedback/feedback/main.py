@@ -6,12 +6,13 @@ from pymongo import AsyncMongoClient
 
 from feedback import api, satisfaction_api, service_api
 from feedback.config import FeedbackSettings
-from feedback.handlers import ComplaintHandlers
+from feedback.handlers import ComplaintHandlers, GuessLimit
+from feedback.open311.router import router as open311_router
 from feedback.satisfaction_handlers import SatisfactionHandlers
 from feedback.satisfaction_store import SatisfactionStore
 from feedback.service_handlers import ServiceHandlers
 from feedback.service_store import ServiceStore
-from feedback.store import ComplaintStore
+from feedback.store import ComplaintStore, GuessCounters, ReporterIdentities
 from sharik.runtime import ServiceRuntime
 
 
@@ -29,17 +30,27 @@ def create_app(
     satisfaction = SatisfactionStore(runtime.db)
     services = ServiceStore(runtime.db)
     runtime.relay_outbox_of(store.complaints, satisfaction.satisfaction, services.ratings, services.evaluations)
+    identities = ReporterIdentities(runtime.db)
     runtime.on_startup(store.create_indexes)
+    runtime.on_startup(identities.create_indexes)
     runtime.on_startup(services.create_indexes)
     key = settings.pseudonym_key.get_secret_value()
-    handlers = ComplaintHandlers(store, pseudonym_key=key, on_saved=runtime.wake_relay)
+    handlers = ComplaintHandlers(
+        store,
+        identities,
+        GuessCounters(runtime.db),
+        pseudonym_key=key,
+        confidential_categories=frozenset(settings.confidential_categories),
+        guess_limit=GuessLimit(settings.guess_limit, settings.guess_window_seconds),
+        on_saved=runtime.wake_relay,
+    )
     return runtime.app(
         title="Sharik feedback",
         description=(
             "Complaints, suggestions and reports to agencies (Tajawob): filing, tracking, handling; "
             "satisfaction with the handling; service ratings and mystery-shopper evaluations."
         ),
-        routers=[api.router, satisfaction_api.router, service_api.router],
+        routers=[api.router, satisfaction_api.router, service_api.router, open311_router],
         state={
             "complaints": handlers,
             "satisfaction": SatisfactionHandlers(store, satisfaction, pseudonym_key=key, on_saved=runtime.wake_relay),

@@ -1,12 +1,13 @@
-"""Complaints in MongoDB: one document per complaint, its history and outbox inside."""
+"""Complaints in MongoDB: one document per complaint, its history and outbox inside;
+confidential reporters' identities in a collection of their own; guessing counters."""
 
 from dataclasses import asdict, replace
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
-from feedback.domain.complaint import Complaint, StatusChange
+from feedback.domain.complaint import Complaint, ReporterMessage, StatusChange
 from feedback.domain.text import Reply
 from sharik.errors import NotFound
 from sharik.events import Envelope
@@ -48,11 +49,22 @@ class ComplaintStore:
         )
         return replace(complaint, version=version)
 
-    async def filed_by(self, reporter_id: str, *, limit: int) -> list[Complaint]:
-        return await self._find({"reporter_id": reporter_id}, limit=limit)
+    async def filed_by(self, reporter_id: str, confidential_ids: list[str], *, limit: int) -> list[Complaint]:
+        """The reporter's cases: by pseudonym, and the confidential ones by id."""
+        return await self._find(
+            {"$or": [{"reporter_id": reporter_id}, {"_id": {"$in": confidential_ids}}]}, limit=limit
+        )
 
-    async def of_agency(self, agency: str, *, status: str | None, limit: int) -> list[Complaint]:
-        query: dict[str, Any] = {"agency": agency}
+    async def of_agency(
+        self, agency: str | None, *, confidential: bool | None, status: str | None, limit: int
+    ) -> list[Complaint]:
+        """Newest first; `agency` None means every agency, `confidential` None both kinds."""
+        query: dict[str, Any] = {}
+        if confidential is not None:
+            # Complaints stored before confidentiality existed have no such field.
+            query["confidential"] = True if confidential else {"$ne": True}
+        if agency:
+            query["agency"] = agency
         if status:
             query["status"] = status
         return await self._find(query, limit=limit)
@@ -60,6 +72,58 @@ class ComplaintStore:
     async def _find(self, query: dict[str, Any], *, limit: int) -> list[Complaint]:
         cursor = self.complaints.find(query, STATE_ONLY).sort("filed_at", DESCENDING).limit(limit)
         return [_complaint(document) async for document in cursor]
+
+
+class ReporterIdentities:
+    """Who filed a confidential report (pseudonym, contact), keyed by complaint id and
+    read only by the agency's confidential team; never copied into complaints or events."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.identities = db["reporter_identities"]
+
+    async def create_indexes(self) -> None:
+        await self.identities.create_index("reporter_id")
+
+    async def record(
+        self, complaint_id: str, *, agency: str, reporter_id: str | None, contact: dict[str, str] | None
+    ) -> None:
+        await self.identities.insert_one(
+            {"_id": complaint_id, "agency": agency, "reporter_id": reporter_id, "contact": contact}
+        )
+
+    async def of(self, complaint_id: str) -> dict[str, Any] | None:
+        return await self.identities.find_one({"_id": complaint_id}, {"_id": 0, "reporter_id": 1, "contact": 1})
+
+    async def filed_by(self, reporter_id: str) -> list[str]:
+        """Ids of the confidential cases this reporter filed."""
+        return [d["_id"] async for d in self.identities.find({"reporter_id": reporter_id}, {"_id": 1})]
+
+    async def is_filed_by(self, complaint_id: str, reporter_id: str) -> bool:
+        return await self.identities.count_documents({"_id": complaint_id, "reporter_id": reporter_id}) > 0
+
+
+class GuessCounters:
+    """Tracking-code and secret checks per client address and time window: one document
+    per address and window, bumped with `$inc` before the check and taken back when the
+    check succeeds, so replicas share the count and concurrent guesses cannot slip past
+    it. Old windows are left for a clean-up job (no TTL indexes on the portable store)."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.counters = db["guess_counters"]
+
+    async def attempt(self, client: str, window_start: int) -> int:
+        """Count one more check and return how many this window has counted."""
+        document = await self.counters.find_one_and_update(
+            {"_id": f"{client}|{window_start}"},
+            {"$inc": {"failures": 1}, "$setOnInsert": {"client": client, "window_start": window_start}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        return document["failures"]
+
+    async def succeeded(self, client: str, window_start: int) -> None:
+        """The check passed: it is not a failure."""
+        await self.counters.update_one({"_id": f"{client}|{window_start}"}, {"$inc": {"failures": -1}})
 
 
 def _document(complaint: Complaint) -> dict[str, Any]:
@@ -78,4 +142,5 @@ def _complaint(document: dict[str, Any]) -> Complaint:
         StatusChange(**{**change, "reply": Reply(**change["reply"]) if change.get("reply") else None})
         for change in fields.pop("history")
     )
-    return Complaint(**fields, complaint_id=document["_id"], history=history)
+    messages = tuple(ReporterMessage(**message) for message in fields.pop("messages", []))
+    return Complaint(**fields, complaint_id=document["_id"], history=history, messages=messages)

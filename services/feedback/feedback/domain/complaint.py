@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
+from feedback.domain import secret
 from feedback.domain.status import NEXT, Status, may_follow
 from feedback.domain.text import Reply
 from sharik.errors import Conflict, Invalid
@@ -14,6 +15,7 @@ Channel = Literal["web", "app", "call_centre", "social_media"]
 Language = Literal["ar", "en"]
 
 DESCRIPTION_MAX_CHARS = 4000
+MESSAGE_MAX_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,16 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
+class ReporterMessage:
+    """What an anonymous reporter writes back, holding the tracking code and secret.
+    Kept beside the status history, not in it, so `status` and `sequence` stay the agency's."""
+
+    message: str
+    at: datetime
+    from_reporter: bool = True
+
+
+@dataclass(frozen=True)
 class Complaint:
     complaint_id: str
     tracking_code: str
@@ -38,12 +50,18 @@ class Complaint:
     description: str
     channel: Channel
     language: Language
-    reporter_id: str
-    """Pseudonym of the citizen who filed it; the store never holds who they are."""
+    reporter_id: str | None
+    """Pseudonym of the citizen who filed it; None when anonymous or confidential (a
+    confidential reporter is kept apart, in the reporter identities)."""
     filed_at: datetime
     history: tuple[StatusChange, ...]
     governorate: str | None = None
     wilayat: str | None = None
+    confidential: bool = False
+    """Visible only to the agency's confidential team (blackmail, fraud...)."""
+    secret_hash: str | None = None
+    """Hash of the follow-up secret of an anonymous report; None when filed signed in."""
+    messages: tuple[ReporterMessage, ...] = ()
     version: int = 0
 
     @classmethod
@@ -58,12 +76,16 @@ class Complaint:
         description: str,
         channel: Channel,
         language: Language,
-        reporter_id: str,
+        reporter_id: str | None,
         governorate: str | None,
         wilayat: str | None,
         now: datetime,
+        confidential: bool = False,
+        secret_hash: str | None = None,
     ) -> "Complaint":
-        """A new submission; it starts in `submitted`."""
+        """A new submission; it starts in `submitted`. A confidential one never names its reporter here."""
+        if confidential and reporter_id is not None:
+            raise ValueError("a confidential complaint keeps its reporter apart")
         if not description.strip():
             raise Invalid("description is empty", details=[{"field": "description"}])
         if len(description) > DESCRIPTION_MAX_CHARS:
@@ -84,6 +106,8 @@ class Complaint:
             history=(StatusChange(status="submitted", at=now),),
             governorate=governorate,
             wilayat=wilayat,
+            confidential=confidential,
+            secret_hash=secret_hash,
         )
 
     @property
@@ -115,4 +139,17 @@ class Complaint:
         return replace(self, history=(*self.history, change))
 
     def is_filed_by(self, reporter_id: str) -> bool:
-        return self.reporter_id == reporter_id
+        return self.reporter_id is not None and self.reporter_id == reporter_id
+
+    def opens_with(self, typed_secret: str) -> bool:
+        """Whether the follow-up secret opens this case; never for one filed signed in."""
+        return secret.matches(typed_secret, self.secret_hash)
+
+    def reply_from_reporter(self, message: str, *, now: datetime) -> "Complaint":
+        """The anonymous reporter answers the agency; not once the case is closed."""
+        text = message.strip()
+        if not text or len(text) > MESSAGE_MAX_CHARS:
+            raise Invalid(f"a message has 1 to {MESSAGE_MAX_CHARS} characters", details=[{"field": "message"}])
+        if self.status == "closed":
+            raise Conflict("the case is closed; it takes no more messages")
+        return replace(self, messages=(*self.messages, ReporterMessage(message=text, at=now)))
