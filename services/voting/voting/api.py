@@ -10,6 +10,7 @@ from sharik.events import LocalizedText
 from sharik.http import CurrentUser, OptionalUser
 from voting.catalog_events import localized
 from voting.domain.ballot import MAX_OPTIONS, MAX_WRITE_IN, MIN_OPTIONS, Ballot, BallotKind, BallotState, Marked, Text
+from voting.domain.eligibility import Eligibility, EligibilityMode
 from voting.domain.tally import Outcome, Tally
 from voting.handlers import BallotHandlers, DraftBallot
 
@@ -28,6 +29,28 @@ class OptionIn(BaseModel):
     label: LocalizedText
 
 
+class EligibilityIn(BaseModel):
+    mode: EligibilityMode = Field(
+        default="open", description="open: any citizen; roll: those on the ballot's roll; rules: by the token's place."
+    )
+    governorates: list[str] = Field(default=[], max_length=20, description="rules: governorates of residence.")
+    wilayats: list[str] = Field(
+        default=[], max_length=100, description="rules: wilayats of residence; roll: wilayats of registration."
+    )
+    min_age: int | None = Field(default=None, ge=0, le=150, description="Not yet supported (needs a birthdate claim).")
+
+    def rules(self) -> Eligibility:
+        return Eligibility.of(
+            self.mode, governorates=tuple(self.governorates), wilayats=tuple(self.wilayats), min_age=self.min_age
+        )
+
+
+class EligibilityOut(BaseModel):
+    mode: EligibilityMode
+    governorates: list[str]
+    wilayats: list[str]
+
+
 class BallotIn(BaseModel):
     question: LocalizedText
     options: list[OptionIn] = Field(min_length=MIN_OPTIONS, max_length=MAX_OPTIONS)
@@ -44,6 +67,7 @@ class BallotIn(BaseModel):
     min_selections: int | None = Field(default=None, description="approval: fewest options a voter selects (1).")
     max_selections: int | None = Field(default=None, description="approval: most options a voter selects (all).")
     seats: int | None = Field(default=None, description="approval: how many options win (1).")
+    eligibility: EligibilityIn = EligibilityIn()
 
 
 class OptionOut(BaseModel):
@@ -67,6 +91,7 @@ class BallotOut(BaseModel):
     min_selections: int | None = Field(description="approval only")
     max_selections: int | None = Field(description="approval only")
     seats: int | None = Field(description="approval only")
+    eligibility: EligibilityOut
     opened_at: datetime | None
     closed_at: datetime | None
     votes_cast: int | None = Field(description="Known once the ballot is closed.")
@@ -89,6 +114,11 @@ class BallotOut(BaseModel):
             min_selections=ballot.min_selections if ballot.kind == "approval" else None,
             max_selections=ballot.most_selections if ballot.kind == "approval" else None,
             seats=ballot.seats if ballot.kind == "approval" else None,
+            eligibility=EligibilityOut(
+                mode=ballot.eligibility.mode,
+                governorates=list(ballot.eligibility.governorates),
+                wilayats=list(ballot.eligibility.wilayats),
+            ),
             opened_at=ballot.opened_at,
             closed_at=ballot.closed_at,
             votes_cast=ballot.result.total_votes if ballot.result else None,
@@ -217,6 +247,7 @@ async def draft_ballot(body: BallotIn, user: CurrentUser, handlers: Handlers) ->
             min_selections=body.min_selections,
             max_selections=body.max_selections,
             seats=body.seats,
+            eligibility=body.eligibility.rules(),
         ),
         by=user,
     )
@@ -231,7 +262,9 @@ async def open_ballot(ballot_id: str, user: CurrentUser, handlers: Handlers) -> 
 
 @router.post("/{ballot_id}/votes", status_code=201)
 async def cast_vote(ballot_id: str, body: VoteIn, user: CurrentUser, handlers: Handlers) -> Receipt:
-    """A citizen votes once, in the shape of the ballot's kind; emits VoteCast, which never names the voter."""
+    """A citizen votes once, in the shape of the ballot's kind; emits VoteCast, which never names the voter.
+
+    403 `not_eligible` names the rule the voter fails: the roll, the governorate or the wilayat."""
     vote = await handlers.vote(ballot_id, body.marked(), by=user)
     return Receipt(receipt=vote.receipt)
 

@@ -13,11 +13,14 @@ from sharik.auth import Principal
 from sharik.errors import Conflict, NotFound
 from sharik.pseudonym import pseudonym
 from voting import catalog_events
+from voting.audit import CLOSE_JOB, Action, AuditLog
 from voting.board_store import BoardStore
 from voting.domain.ballot import Ballot, Marked, Text, WindowClosed
 from voting.domain.board import ListSeal
+from voting.domain.eligibility import Eligibility, not_on_roll
 from voting.domain.tally import BallotKind, Tally
 from voting.domain.vote import Vote
+from voting.roll_store import RollStore
 from voting.store import BallotStore
 
 log = structlog.get_logger(__name__)
@@ -39,6 +42,7 @@ class DraftBallot:
     min_selections: int | None = None
     max_selections: int | None = None
     seats: int | None = None
+    eligibility: Eligibility = Eligibility()
 
 
 class BallotHandlers:
@@ -47,6 +51,8 @@ class BallotHandlers:
         store: BallotStore,
         *,
         board: BoardStore,
+        roll: RollStore,
+        audit: AuditLog,
         pseudonym_key: str,
         in_flight_wait_seconds: float = 10.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -54,6 +60,8 @@ class BallotHandlers:
     ) -> None:
         self._store = store
         self._board = board
+        self._roll = roll
+        self._audit = audit
         self._pseudonym_key = pseudonym_key
         self._in_flight_wait = in_flight_wait_seconds
         self._clock = clock
@@ -77,10 +85,13 @@ class BallotHandlers:
             min_selections=command.min_selections,
             max_selections=command.max_selections,
             seats=command.seats,
+            eligibility=command.eligibility,
             created_by=by.subject,
             now=self._clock(),
         )
-        return await self._store.add(ballot, [])
+        saved = await self._store.add(ballot, [])
+        await self._audited(saved, "create", by.subject, {"kind": saved.kind, "eligibility": saved.eligibility.mode})
+        return saved
 
     async def open(self, ballot_id: str, *, by: Principal) -> Ballot:
         """Staff of the ballot's agency open it; votes count from opens_at."""
@@ -89,6 +100,9 @@ class BallotHandlers:
         opened = ballot.open(now=self._clock())
         saved = await self._store.save(opened, [catalog_events.ballot_opened(opened)])
         self._on_saved()
+        # The roll froze with this save; an import that began before it is let finish.
+        await self._until_none_in_flight(self._roll.changes_in_flight, ballot_id, "roll changes")
+        await self._audited(saved, "open", by.subject)
         return saved
 
     async def vote(self, ballot_id: str, marked: Marked, *, by: Principal) -> Vote:
@@ -97,6 +111,7 @@ class BallotHandlers:
         ballot = await self._store.get(ballot_id)
         now = self._clock()
         choice = ballot.check_vote(marked, now=now)
+        await self._check_eligible(ballot, by)
         # Noted in flight before the state is read again: a close that starts after
         # this read waits for the vote, and one that started before refuses it.
         admission = await self._store.admit_vote(ballot_id)
@@ -118,13 +133,17 @@ class BallotHandlers:
             by.require_staff_of(ballot.agency)
         if ballot.state != "counting":
             ballot = await self._store.save(ballot.stop_voting(now=self._clock()), [])
-        await self._until_no_vote_in_flight(ballot_id)
+        await self._until_none_in_flight(self._store.votes_in_flight, ballot_id, "votes")
         board = await self._sealed_board(ballot)
         # Counted from the sealed board, so the published result is the board's by construction.
         cast = await self._board.choices(ballot_id, binding=ballot.binding)
         closed = ballot.publish(cast, board=board, now=self._clock())
         saved = await self._store.save(closed, catalog_events.ballot_closed_with_result(closed))
         self._on_saved()
+        assert saved.result is not None
+        await self._audited(
+            saved, "close", by.subject if by is not None else CLOSE_JOB, {"votes_cast": saved.result.total_votes}
+        )
         await self._report_lost_votes(saved)
         return saved
 
@@ -172,13 +191,36 @@ class BallotHandlers:
             await self._board.seal_contents(ballot.ballot_id)
         return await self._board.seals(ballot.ballot_id, binding=ballot.binding)
 
-    async def _until_no_vote_in_flight(self, ballot_id: str) -> None:
+    async def _check_eligible(self, ballot: Ballot, voter: Principal) -> None:
+        """Raise NotEligible, naming the rule, unless `voter` may vote in `ballot`."""
+        rules = ballot.eligibility
+        if rules.mode == "rules":
+            rules.check_claims(governorate=voter.governorate, wilayat=voter.wilayat)
+        elif rules.mode == "roll":
+            # The subject is the citizen pseudonym of the civil number the roll was imported with.
+            wilayat = await self._roll.wilayat_of(ballot.ballot_id, voter.subject)
+            if wilayat is None:
+                raise not_on_roll()
+            rules.check_wilayat(wilayat)
+
+    async def _audited(self, ballot: Ballot, action: Action, actor: str, details: dict | None = None) -> None:
+        """Append to the audit log after the change is saved: a crash between loses the entry, never invents one."""
+        await self._audit.append(
+            ballot_id=ballot.ballot_id,
+            agency=ballot.agency,
+            action=action,
+            actor=actor,
+            at=self._clock(),
+            details=details,
+        )
+
+    async def _until_none_in_flight(self, in_flight: Callable, ballot_id: str, what: str) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._in_flight_wait
-        while (in_flight := await self._store.votes_in_flight(ballot_id)) > 0:
+        while (count := await in_flight(ballot_id)) > 0:
             if loop.time() >= deadline:
-                # Only a replica that died mid-vote leaves this; its vote is lost or counted.
-                log.warning("counting with votes still in flight", ballot_id=ballot_id, in_flight=in_flight)
+                # Only a replica that died mid-change leaves this.
+                log.warning(f"going on with {what} still in flight", ballot_id=ballot_id, in_flight=count)
                 return
             await asyncio.sleep(IN_FLIGHT_POLL_SECONDS)
 

@@ -7,12 +7,15 @@ from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
 from sharik.runtime import ServiceRuntime
-from voting import api, board_api
+from voting import api, audit_api, board_api, roll_api
+from voting.audit import AuditLog
 from voting.board_handlers import BoardHandlers
 from voting.board_store import BoardStore
 from voting.closer import BallotCloser
 from voting.config import VotingSettings
 from voting.handlers import BallotHandlers
+from voting.roll_handlers import RollHandlers
+from voting.roll_store import RollStore
 from voting.sealer import BoardSealer
 from voting.store import BallotStore
 
@@ -29,12 +32,16 @@ def create_app(
     )
     store = BallotStore(runtime.db)
     board = BoardStore(runtime.db)
+    roll = RollStore(runtime.db)
+    audit = AuditLog(runtime.db)
     runtime.relay_outbox_of(store.ballots, store.votes)
-    runtime.on_startup(store.create_indexes)
-    runtime.on_startup(board.create_indexes)
+    for indexed in (store, board, roll, audit):
+        runtime.on_startup(indexed.create_indexes)
     handlers = BallotHandlers(
         store,
         board=board,
+        roll=roll,
+        audit=audit,
         pseudonym_key=settings.pseudonym_key.get_secret_value(),
         in_flight_wait_seconds=settings.votes_in_flight_wait_seconds,
         on_saved=runtime.wake_relay,
@@ -52,11 +59,12 @@ def create_app(
         boards, every_seconds=settings.seal_poll_seconds, lease=timedelta(seconds=5 * settings.seal_poll_seconds)
     )
     runtime.run_in_background(sealer.run)
+    rolls = RollHandlers(store, roll, audit, pseudonym_key=settings.pseudonym_key.get_secret_value())
     return runtime.app(
         title="Sharik voting",
         description="Ballots and e-referendums: secret votes, counted and published.",
-        routers=[api.router, board_api.router],
-        state={"ballots": handlers, "boards": boards},
+        routers=[api.router, board_api.router, roll_api.router, audit_api.router],
+        state={"ballots": handlers, "boards": boards, "rolls": rolls, "audit": audit},
     )
 
 

@@ -19,6 +19,7 @@ from sharik.events import Envelope
 from sharik.store import STATE_ONLY, insert_aggregate, update_aggregate
 from voting.domain.ballot import AlreadyVoted, Ballot, Option, Text
 from voting.domain.board import ListSeal
+from voting.domain.eligibility import Eligibility
 from voting.domain.tally import Choice, OptionTally, RoundTally, Tally, WriteInTally
 from voting.domain.vote import Vote
 
@@ -148,6 +149,7 @@ def _ballot(document: dict[str, Any]) -> Ballot:
     fields = {k: v for k, v in document.items() if k not in ("_id", "outbox")}
     question, options, result = fields.pop("question"), fields.pop("options"), fields.pop("result")
     board = fields.pop("board", None)
+    eligibility = fields.pop("eligibility", None)
     return Ballot(
         **fields,
         ballot_id=document["_id"],
@@ -155,6 +157,16 @@ def _ballot(document: dict[str, Any]) -> Ballot:
         options=tuple(Option(option_id=o["option_id"], label=Text(**o["label"])) for o in options),
         result=_tally(result) if result else None,
         board={name: ListSeal(**seal) for name, seal in board.items()} if board is not None else None,
+        eligibility=_eligibility(eligibility) if eligibility else Eligibility(),
+    )
+
+
+def _eligibility(document: dict[str, Any]) -> Eligibility:
+    return Eligibility(
+        mode=document["mode"],
+        governorates=tuple(document["governorates"]),
+        wilayats=tuple(document["wilayats"]),
+        min_age=document.get("min_age"),
     )
 
 

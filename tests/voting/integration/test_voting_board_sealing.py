@@ -8,11 +8,13 @@ import pytest
 from sharik.auth import Principal
 from sharik.store import connect
 from tests.support.service import unique_database
+from voting.audit import AuditLog
 from voting.board_handlers import BoardHandlers
 from voting.board_store import BoardStore
 from voting.domain.ballot import Text
 from voting.domain.board import check_chain
 from voting.handlers import BallotHandlers, DraftBallot
+from voting.roll_store import RollStore
 from voting.store import BallotStore
 
 pytestmark = pytest.mark.integration
@@ -34,7 +36,16 @@ async def stores(mongodb_url):
 
 
 def handlers_on(ballots: BallotStore, board: BoardStore) -> BallotHandlers:
-    return BallotHandlers(ballots, board=board, pseudonym_key="test-key", in_flight_wait_seconds=2, clock=lambda: T0)
+    db = ballots.votes.database
+    return BallotHandlers(
+        ballots,
+        board=board,
+        roll=RollStore(db),
+        audit=AuditLog(db),
+        pseudonym_key="test-key",
+        in_flight_wait_seconds=2,
+        clock=lambda: T0,
+    )
 
 
 async def open_ballot(handlers: BallotHandlers, *, binding: bool = False) -> str:

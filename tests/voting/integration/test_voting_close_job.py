@@ -10,11 +10,13 @@ from pymongo.errors import DuplicateKeyError
 from sharik.auth import Principal
 from sharik.store import connect
 from tests.support.service import unique_database
+from voting.audit import AuditLog
 from voting.board_store import BoardStore
 from voting.closer import BallotCloser
 from voting.domain.ballot import Text
 from voting.domain.vote import Vote
 from voting.handlers import BallotHandlers, DraftBallot
+from voting.roll_store import RollStore
 from voting.store import BallotStore
 
 pytestmark = pytest.mark.integration
@@ -43,7 +45,16 @@ async def store(mongodb_url):
 
 def handlers_on(store: BallotStore, clock: Clock) -> BallotHandlers:
     board = BoardStore(store.votes.database)
-    return BallotHandlers(store, board=board, pseudonym_key="test-key", in_flight_wait_seconds=2, clock=clock)
+    db = store.votes.database
+    return BallotHandlers(
+        store,
+        board=board,
+        roll=RollStore(db),
+        audit=AuditLog(db),
+        pseudonym_key="test-key",
+        in_flight_wait_seconds=2,
+        clock=clock,
+    )
 
 
 async def open_ballot(handlers: BallotHandlers) -> str:
@@ -83,6 +94,8 @@ async def test_two_racing_close_jobs_close_an_expired_ballot_exactly_once(store)
     assert [(c["option_id"], c["votes"]) for c in result["counts"]] == [("yes", 2), ("no", 1)]
     assert document["closed_at"] == T0 + timedelta(hours=1)
     assert await asyncio.gather(*(r.run_once() for r in replicas)) == [0, 0]
+    closes = await store.votes.database["audit_log"].find({"ballot_id": ballot_id, "action": "close"}).to_list()
+    assert [(c["actor"], c["details"]) for c in closes] == [("system:close-job", {"votes_cast": 3})]
 
 
 async def test_a_count_left_by_a_dead_replica_is_finished_by_the_job(store):

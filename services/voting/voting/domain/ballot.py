@@ -11,6 +11,7 @@ from sharik.errors import Conflict, Invalid
 from sharik.text import normalize
 from voting.counting.approval import check_selection
 from voting.domain.board import ListSeal, board_head
+from voting.domain.eligibility import Eligibility
 from voting.domain.tally import WRITE_IN, BallotKind, Choice, Tally, count
 
 BallotState = Literal["draft", "open", "counting", "closed"]
@@ -39,6 +40,10 @@ class InvalidSelection(Invalid):
 
 class AlreadyVoted(Conflict):
     code = "already_voted"
+
+
+class RollFrozen(Conflict):
+    code = "roll_frozen"
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class Ballot:
     """Approval: how many options a voter selects (None: up to all)."""
     seats: int = 1
     """Approval: how many options win."""
+    eligibility: Eligibility = Eligibility()
     state: BallotState = "draft"
     opened_at: datetime | None = None
     closed_at: datetime | None = None
@@ -115,6 +121,7 @@ class Ballot:
         min_selections: int | None = None,
         max_selections: int | None = None,
         seats: int | None = None,
+        eligibility: Eligibility = Eligibility(),
     ) -> "Ballot":
         """A new draft; options without an id get one."""
         if closes_at <= opens_at:
@@ -141,6 +148,7 @@ class Ballot:
             min_selections=least,
             max_selections=most,
             seats=seats or 1,
+            eligibility=eligibility,
         )
 
     def open(self, *, now: datetime) -> "Ballot":
@@ -150,6 +158,13 @@ class Ballot:
         if self.closes_at <= now:
             raise Conflict("the ballot's window has already ended")
         return replace(self, state="open", opened_at=now)
+
+    def check_roll_editable(self) -> None:
+        """Raise unless the roll may still change: it freezes when the ballot opens."""
+        if self.eligibility.mode != "roll":
+            raise Conflict("this ballot has no electoral roll (eligibility mode is not `roll`)")
+        if self.state != "draft":
+            raise RollFrozen(f"the roll is frozen: the ballot is {self.state}")
 
     def check_vote(self, marked: str | Marked, *, now: datetime) -> Choice:
         """The choice to store for what the voter `marked` (an option id is a single

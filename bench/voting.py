@@ -1,0 +1,209 @@
+"""Voting benchmark: votes accepted per second at the HTTP API, tally lag, and the raw
+Kafka produce→consume throughput of as many same-sized messages on the same broker, in
+the same run, so the ratio holds whatever the machine's speed that day.
+
+    .venv/bin/python bench/voting.py --votes 500000     # the national-scale run
+    .venv/bin/python bench/voting.py --votes 5000       # a quick one
+
+It starts a fresh Kafka and store (devstack, on free ports) and one voting service as
+a separate process, unless --kafka/--mongodb name running ones. It prints figures; it
+asserts nothing about speed.
+"""
+
+import argparse
+import asyncio
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from ulid import ULID
+
+from devstack import kafka, store
+from devstack.keys import dev_keys
+from devstack.services import service_env
+from devstack.process import launch, wait_until_ready
+from devstack.smtp import free_port
+from sharik.auth import mint_token
+
+OPTIONS = [
+    {"option_id": "human-and-society", "label": {"ar": "الإنسان والمجتمع", "en": "Human and society"}},
+    {"option_id": "economy", "label": {"ar": "الاقتصاد", "en": "Economy"}},
+    {"option_id": "governance", "label": {"ar": "الحوكمة", "en": "Governance"}},
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--votes", type=int, default=500_000)
+    parser.add_argument("--concurrency", type=int, default=64, help="requests in flight at once")
+    parser.add_argument("--kafka", help="bootstrap servers of a running Kafka")
+    parser.add_argument("--mongodb", help="URL of a running store")
+    args = parser.parse_args()
+    asyncio.run(run(args))
+
+
+async def run(args) -> None:
+    started = []
+    bootstrap = args.kafka
+    if not bootstrap:
+        port = free_port("127.0.0.1")
+        started.append(await asyncio.to_thread(kafka.start, port=port, controller_port=free_port("127.0.0.1")))
+        bootstrap = started[-1].url
+    mongodb = args.mongodb
+    if not mongodb:
+        started.append(await asyncio.to_thread(store.start, port=free_port("127.0.0.1")))
+        mongodb = started[-1].url
+    port = free_port("127.0.0.1")
+    env = service_env("voting", port=port, kafka_bootstrap_servers=bootstrap, mongodb_url=mongodb, smtp_host="", smtp_port=0)
+    env["VOTING_MONGODB_DATABASE"] = f"bench_{str(ULID()).lower()}"
+    env["VOTING_LOG_LEVEL"] = "WARNING"
+    url = f"http://127.0.0.1:{port}"
+    script = str(Path(sys.executable).with_name("sharik-voting"))
+    voting = launch(f"bench-voting-{port}", [script], url=url, ports=(port,), answers=lambda: _ready(url), env=env)
+    started.append(voting)
+    try:
+        await asyncio.to_thread(wait_until_ready, voting, timeout=120)
+        api = await api_figures(url, args.votes, args.concurrency)
+        raw = await raw_kafka_figures(bootstrap, args.votes, api["message_bytes"])
+    finally:
+        for process in reversed(started):
+            process.stop()
+    print_report(args, api, raw)
+
+
+def _ready(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/readyz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+async def api_figures(url: str, votes: int, concurrency: int) -> dict:
+    private = dev_keys()[0]
+    officer = {"authorization": "Bearer " + mint_token(private, subject="bench-officer", roles=["officer"], agency="bench")}
+    now = datetime.now(UTC)
+    mint_started = time.perf_counter()
+    # One token per voter, made before the clock starts: signing is the identity
+    # provider's work, not the platform's.
+    voters = [mint_token(private, subject=f"bench-{n}", roles=["citizen"]) for n in range(votes)]
+    mint_seconds = time.perf_counter() - mint_started
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=concurrency)) as http:
+        ballot = (
+            await http.post(
+                "/ballots",
+                headers=officer,
+                json={
+                    "question": {"ar": "ما موضوع المنتدى؟", "en": "Which topic?"},
+                    "options": OPTIONS,
+                    "opens_at": (now - timedelta(minutes=1)).isoformat(),
+                    "closes_at": (now + timedelta(days=1)).isoformat(),
+                },
+            )
+        ).json()["ballot_id"]
+        (await http.post(f"/ballots/{ballot}/open", headers=officer)).raise_for_status()
+
+        accepted = 0
+        refused = 0
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        for n in range(votes):
+            queue.put_nowait(n)
+
+        async def cast_worker() -> None:
+            nonlocal accepted, refused
+            while not queue.empty():
+                n = queue.get_nowait()
+                response = await http.post(
+                    f"/ballots/{ballot}/votes",
+                    headers={"authorization": f"Bearer {voters[n]}"},
+                    json={"choice": OPTIONS[n % 3]["option_id"]},
+                )
+                if response.status_code == 201:
+                    accepted += 1
+                else:
+                    refused += 1
+
+        cast_started = time.perf_counter()
+        await asyncio.gather(*(cast_worker() for _ in range(concurrency)))
+        cast_seconds = time.perf_counter() - cast_started
+
+        close_started = time.perf_counter()
+        closed = await http.post(f"/ballots/{ballot}/close", headers=officer)
+        closed.raise_for_status()
+        while True:
+            result = await http.get(f"/ballots/{ballot}/result")
+            if result.status_code == 200 and not result.json().get("preliminary"):
+                break
+            await asyncio.sleep(0.05)
+        tally_seconds = time.perf_counter() - close_started
+        counted = result.json()["total_votes"]
+    sample = f'{{"ballot_id":"{ballot}","vote_id":"{"0" * 32}","choice":["human-and-society"],"cast_at":"{now.isoformat()}"}}'
+    return {
+        "accepted": accepted,
+        "refused": refused,
+        "counted": counted,
+        "cast_seconds": cast_seconds,
+        "tally_seconds": tally_seconds,
+        "mint_seconds": mint_seconds,
+        "message_bytes": len(sample.encode()),
+    }
+
+
+async def raw_kafka_figures(bootstrap: str, messages: int, size: int) -> dict:
+    topic = f"bench.raw.{str(ULID()).lower()}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, num_partitions=12, replication_factor=1)])
+        # Produce only once every partition has a leader, so the figure is not a start-up wait.
+        while True:
+            [description] = await admin.describe_topics([topic])
+            if len(description["partitions"]) == 12 and all(p["leader"] >= 0 for p in description["partitions"]):
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await admin.close()
+    payload = b"x" * size
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None)
+    await producer.start()
+    await consumer.start()
+    try:
+        started = time.perf_counter()
+        batch = []
+        for n in range(messages):
+            batch.append(await producer.send(topic, payload, key=str(n).encode()))
+            if len(batch) >= 10_000:
+                await asyncio.gather(*batch)
+                batch.clear()
+        await asyncio.gather(*batch)
+        received = 0
+        while received < messages:
+            for records in (await consumer.getmany(timeout_ms=1000)).values():
+                received += len(records)
+        seconds = time.perf_counter() - started
+    finally:
+        await producer.stop()
+        await consumer.stop()
+    return {"messages": messages, "seconds": seconds}
+
+
+def print_report(args, api: dict, raw: dict) -> None:
+    api_rate = api["accepted"] / api["cast_seconds"]
+    raw_rate = raw["messages"] / raw["seconds"]
+    print(f"votes requested           {args.votes}")
+    print(f"votes accepted            {api['accepted']} (refused {api['refused']}, counted {api['counted']})")
+    print(f"HTTP votes accepted/s     {api_rate:,.0f}  ({api['cast_seconds']:.1f} s, {args.concurrency} in flight)")
+    print(f"tally lag                 {api['tally_seconds']:.2f} s  (close → final count visible)")
+    print(f"raw Kafka produce→consume {raw_rate:,.0f} msg/s  ({raw['messages']} × {api['message_bytes']} B in {raw['seconds']:.1f} s)")
+    print(f"ratio HTTP / raw Kafka    {api_rate / raw_rate:.3f}")
+    print(f"(tokens minted beforehand in {api['mint_seconds']:.1f} s, not counted)")
+    if api["counted"] != api["accepted"]:
+        print("WARNING: counted votes differ from accepted votes")
+
+
+if __name__ == "__main__":
+    main()

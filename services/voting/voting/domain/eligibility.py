@@ -1,0 +1,86 @@
+"""Who may vote in a ballot: any citizen, those on its electoral roll, or those whose
+token places them where the ballot's rules allow (DOMAIN.md: electoral rolls)."""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sharik.errors import Forbidden, Invalid
+
+EligibilityMode = Literal["open", "roll", "rules"]
+
+
+class NotEligible(Forbidden):
+    code = "not_eligible"
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    mode: EligibilityMode = "open"
+    governorates: tuple[str, ...] = ()
+    wilayats: tuple[str, ...] = ()
+    """For `roll`, the wilayats of registration that may vote (none: all on the roll)."""
+    min_age: int | None = None
+
+    @classmethod
+    def of(
+        cls,
+        mode: EligibilityMode = "open",
+        *,
+        governorates: tuple[str, ...] = (),
+        wilayats: tuple[str, ...] = (),
+        min_age: int | None = None,
+    ) -> "Eligibility":
+        """Checked eligibility; rules only where the mode can evaluate them."""
+        if min_age is not None:
+            # Tokens do not carry a birthdate yet (Principal has no such claim).
+            raise Invalid(
+                "min_age needs the birthdate claim (not yet supported)", details=[{"field": "eligibility.min_age"}]
+            )
+        if mode == "open" and (governorates or wilayats):
+            raise Invalid("an open ballot takes no rules; use mode `rules`", details=[{"field": "eligibility.mode"}])
+        if mode == "roll" and governorates:
+            raise Invalid(
+                "the roll records wilayats only; restrict a roll ballot by `wilayats`",
+                details=[{"field": "eligibility.governorates"}],
+            )
+        if mode == "rules" and not (governorates or wilayats):
+            raise Invalid("mode `rules` needs governorates or wilayats", details=[{"field": "eligibility"}])
+        return cls(mode=mode, governorates=_names(governorates), wilayats=_names(wilayats))
+
+    def check_claims(self, *, governorate: str | None, wilayat: str | None) -> None:
+        """Raise NotEligible, naming the rule, unless a resident of `governorate`/`wilayat` may vote."""
+        if self.governorates and not _among(governorate, self.governorates):
+            raise NotEligible(
+                "you are not eligible: this ballot is for residents of "
+                f"{', '.join(self.governorates)} (wrong governorate)",
+                details=[{"rule": "governorate"}],
+            )
+        self.check_wilayat(wilayat)
+
+    def check_wilayat(self, wilayat: str | None) -> None:
+        """Raise NotEligible unless `wilayat` (of residence or of registration) may vote."""
+        if self.wilayats and not _among(wilayat, self.wilayats):
+            raise NotEligible(
+                f"you are not eligible: this ballot is for {', '.join(self.wilayats)} (wrong wilayat)",
+                details=[{"rule": "wilayat"}],
+            )
+
+
+def not_on_roll() -> NotEligible:
+    return NotEligible("you are not eligible: you are not on this ballot's electoral roll", details=[{"rule": "roll"}])
+
+
+def _names(names: tuple[str, ...]) -> tuple[str, ...]:
+    cleaned = tuple(dict.fromkeys(_name(n) for n in names))
+    if "" in cleaned:
+        raise Invalid("governorate and wilayat names must not be blank", details=[{"field": "eligibility"}])
+    return cleaned
+
+
+def _name(name: str | None) -> str:
+    return " ".join((name or "").split())
+
+
+def _among(name: str | None, names: tuple[str, ...]) -> bool:
+    """Place names compared case- and space-insensitively: tokens and CSVs spell them apart."""
+    return _name(name).casefold() in {n.casefold() for n in names}
