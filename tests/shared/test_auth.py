@@ -58,3 +58,11 @@ def test_a_staff_token_without_an_agency_is_refused():
 def test_a_token_for_another_audience_is_refused():
     with pytest.raises(Unauthenticated):
         VERIFIER.verify(mint_token(PRIVATE, subject="c1", roles=["citizen"], audience="elsewhere"))
+
+
+def test_a_birthdate_claim_is_read_for_age_rules():
+    from datetime import date
+
+    principal = VERIFIER.verify(mint_token(PRIVATE, subject="c1", roles=["citizen"], birthdate=date(2001, 2, 3)))
+    assert principal.birthdate == date(2001, 2, 3)
+    assert VERIFIER.verify(mint_token(PRIVATE, subject="c2", roles=["citizen"])).birthdate is None

@@ -37,7 +37,9 @@ class EligibilityIn(BaseModel):
     wilayats: list[str] = Field(
         default=[], max_length=100, description="rules: wilayats of residence; roll: wilayats of registration."
     )
-    min_age: int | None = Field(default=None, ge=0, le=150, description="Not yet supported (needs a birthdate claim).")
+    min_age: int | None = Field(
+        default=None, ge=0, le=150, description="Minimum age on the day the ballot opens (from the birthdate claim)."
+    )
 
     def rules(self) -> Eligibility:
         return Eligibility.of(

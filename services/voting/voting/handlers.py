@@ -194,6 +194,7 @@ class BallotHandlers:
     async def _check_eligible(self, ballot: Ballot, voter: Principal) -> None:
         """Raise NotEligible, naming the rule, unless `voter` may vote in `ballot`."""
         rules = ballot.eligibility
+        rules.check_age(voter.birthdate, on=ballot.opens_at.date())
         if rules.mode == "rules":
             rules.check_claims(governorate=voter.governorate, wilayat=voter.wilayat)
         elif rules.mode == "roll":

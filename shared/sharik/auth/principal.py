@@ -1,6 +1,7 @@
 """The caller of a request, as its verified token describes it."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from sharik.errors import Forbidden
@@ -17,6 +18,8 @@ class Principal:
     agency: str | None = None
     governorate: str | None = None
     wilayat: str | None = None
+    birthdate: date | None = None
+    """From the identity provider, for age rules (e.g. a ballot's minimum age)."""
 
     def has(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

@@ -1,7 +1,7 @@
 """JWT verification (ES256/RS256 against configured public keys) and minting for
 development and tests. Production tokens come from the national identity provider."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import jwt
 
@@ -47,12 +47,17 @@ def _principal(claims: dict) -> Principal:
     agency = claims.get("agency")
     if roles & STAFF_ROLES and not agency:
         raise Unauthenticated("invalid bearer token: staff token without an agency")
+    try:
+        birthdate = date.fromisoformat(claims["birthdate"]) if claims.get("birthdate") else None
+    except (TypeError, ValueError):
+        raise Unauthenticated("invalid bearer token: birthdate is not an ISO date") from None
     return Principal(
         subject=claims["sub"],
         roles=roles,
         agency=agency,
         governorate=claims.get("governorate"),
         wilayat=claims.get("wilayat"),
+        birthdate=birthdate,
     )
 
 
@@ -64,6 +69,7 @@ def mint_token(
     agency: str | None = None,
     governorate: str | None = None,
     wilayat: str | None = None,
+    birthdate: date | None = None,
     issuer: str = "sharik",
     audience: str = "sharik",
     lifetime: timedelta = timedelta(hours=12),
@@ -81,4 +87,6 @@ def mint_token(
     for name, value in (("agency", agency), ("governorate", governorate), ("wilayat", wilayat)):
         if value:
             claims[name] = value
+    if birthdate:
+        claims["birthdate"] = birthdate.isoformat()
     return jwt.encode(claims, private_key_pem, algorithm="ES256")

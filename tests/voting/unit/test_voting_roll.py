@@ -1,6 +1,6 @@
 """Electoral roll CSV parsing and eligibility rules, without I/O."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -74,9 +74,9 @@ def test_rules_by_governorate_and_wilayat_name_the_rule_a_voter_fails():
 
 
 def test_eligibility_refuses_rules_its_mode_cannot_evaluate():
-    with pytest.raises(Invalid, match="birthdate claim"):
-        Eligibility.of("rules", min_age=18)
-    with pytest.raises(Invalid, match="needs governorates or wilayats"):
+    with pytest.raises(Invalid, match="an open ballot takes no rules"):
+        Eligibility.of("open", min_age=18)
+    with pytest.raises(Invalid, match="needs governorates, wilayats or min_age"):
         Eligibility.of("rules")
     with pytest.raises(Invalid, match="open ballot takes no rules"):
         Eligibility.of("open", wilayats=("Seeb",))
@@ -109,3 +109,14 @@ def test_the_roll_can_change_while_the_ballot_is_a_draft_and_freezes_when_it_ope
     assert frozen.value.status == 409
     with pytest.raises(Conflict, match="no electoral roll"):
         draft(Eligibility()).check_roll_editable()
+
+
+def test_minimum_age_is_counted_on_the_day_the_ballot_opens():
+    adults = Eligibility.of("rules", min_age=21)
+    opens = date(2027, 3, 1)
+    adults.check_age(date(2006, 3, 1), on=opens)  # 21 that very day
+    with pytest.raises(NotEligible, match="too young"):
+        adults.check_age(date(2006, 3, 2), on=opens)
+    with pytest.raises(NotEligible, match="carries no birthdate"):
+        adults.check_age(None, on=opens)
+    Eligibility.of("open").check_age(None, on=opens)  # no age rule, nothing asked

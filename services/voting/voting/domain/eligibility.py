@@ -2,6 +2,7 @@
 token places them where the ballot's rules allow (DOMAIN.md: electoral rolls)."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from sharik.errors import Forbidden, Invalid
@@ -31,21 +32,33 @@ class Eligibility:
         min_age: int | None = None,
     ) -> "Eligibility":
         """Checked eligibility; rules only where the mode can evaluate them."""
-        if min_age is not None:
-            # Tokens do not carry a birthdate yet (Principal has no such claim).
-            raise Invalid(
-                "min_age needs the birthdate claim (not yet supported)", details=[{"field": "eligibility.min_age"}]
-            )
-        if mode == "open" and (governorates or wilayats):
+        if mode == "open" and (governorates or wilayats or min_age is not None):
             raise Invalid("an open ballot takes no rules; use mode `rules`", details=[{"field": "eligibility.mode"}])
         if mode == "roll" and governorates:
             raise Invalid(
                 "the roll records wilayats only; restrict a roll ballot by `wilayats`",
                 details=[{"field": "eligibility.governorates"}],
             )
-        if mode == "rules" and not (governorates or wilayats):
-            raise Invalid("mode `rules` needs governorates or wilayats", details=[{"field": "eligibility"}])
-        return cls(mode=mode, governorates=_names(governorates), wilayats=_names(wilayats))
+        if mode == "rules" and not (governorates or wilayats or min_age is not None):
+            raise Invalid("mode `rules` needs governorates, wilayats or min_age", details=[{"field": "eligibility"}])
+        return cls(mode=mode, governorates=_names(governorates), wilayats=_names(wilayats), min_age=min_age)
+
+    def check_age(self, birthdate: date | None, *, on: date) -> None:
+        """Raise NotEligible unless someone born on `birthdate` is `min_age` by `on`
+        (the day the ballot opens, so the same rule holds for every voter)."""
+        if self.min_age is None:
+            return
+        if birthdate is None:
+            raise NotEligible(
+                f"you are not eligible: this ballot needs age {self.min_age} and your identity carries no birthdate",
+                details=[{"rule": "min_age"}],
+            )
+        age = on.year - birthdate.year - ((on.month, on.day) < (birthdate.month, birthdate.day))
+        if age < self.min_age:
+            raise NotEligible(
+                f"you are not eligible: this ballot needs age {self.min_age} on {on.isoformat()} (too young)",
+                details=[{"rule": "min_age"}],
+            )
 
     def check_claims(self, *, governorate: str | None, wilayat: str | None) -> None:
         """Raise NotEligible, naming the rule, unless a resident of `governorate`/`wilayat` may vote."""
