@@ -136,7 +136,14 @@ async def test_the_participation_slice_across_five_services(platform, tokens, ht
     assert len(vote_records) == 5
     assert all(b"citizen-" not in r.value and b"voter" not in r.value for r in vote_records), "VoteCast names no voter"
 
-    # feedback: file a complaint, follow it by tracking code, the agency acknowledges it
+    # feedback: the agency's catalogue routes "roads" to its unit; a citizen files a
+    # complaint, follows it by tracking code, and the agency acknowledges it
+    category = await http.post(
+        f"{platform['feedback']}/categories",
+        json={"category": "roads", "name": {"ar": "الطرق", "en": "Roads"}, "unit": "roads-unit"},
+        headers=tokens.officer(agency, role="agency_admin"),
+    )
+    assert category.status_code == 201, category.text
     filed = await http.post(
         f"{platform['feedback']}/complaints",
         json={
@@ -153,7 +160,7 @@ async def test_the_participation_slice_across_five_services(platform, tokens, ht
     complaint = filed.json()
     tracked = await http.get(f"{platform['feedback']}/complaints/track/{complaint['tracking_code']}")
     assert tracked.status_code == 200
-    assert tracked.json()["status"] == "submitted"
+    assert tracked.json()["status"] == "routed"
     acknowledged = await http.post(
         f"{platform['feedback']}/complaints/{complaint['complaint_id']}/status",
         json={"status": "acknowledged"},

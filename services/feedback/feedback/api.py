@@ -10,10 +10,12 @@ from pydantic import BaseModel, StringConstraints, model_validator
 from feedback.domain.complaint import (
     DESCRIPTION_MAX_CHARS,
     MESSAGE_MAX_CHARS,
+    NOTE_MAX_CHARS,
     Channel,
     Complaint,
     Kind,
     Language,
+    Note,
     ReporterMessage,
     StatusChange,
 )
@@ -25,6 +27,7 @@ from feedback.handlers import ChangeStatus, ComplaintHandlers, FileComplaint, To
 from sharik.http import CurrentUser, error_body
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
+triage_router = APIRouter(tags=["complaints"])
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=64)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=DESCRIPTION_MAX_CHARS)]
@@ -63,7 +66,7 @@ class ContactIn(BaseModel):
 
 class ComplaintIn(BaseModel):
     kind: Kind
-    agency: Slug
+    agency: Slug | None = None
     category: Slug
     description: Description
     governorate: Governorate | None = None
@@ -71,10 +74,31 @@ class ComplaintIn(BaseModel):
     channel: Channel = "web"
     language: Language = "ar"
     contact: ContactIn | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    attachments: list[Annotated[str, StringConstraints(max_length=2048)]] = []
+    """The domain checks the bounding box and the links, so its 422 names the field."""
 
     def command(self) -> FileComplaint:
         contact = None if self.contact is None else self.contact.model_dump(exclude_none=True)
-        return FileComplaint(**self.model_dump(exclude={"contact"}), contact=contact)
+        fields = self.model_dump(exclude={"contact", "attachments"})
+        return FileComplaint(**fields, contact=contact, attachments=tuple(self.attachments))
+
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
+class RouteIn(BaseModel):
+    agency: Slug
+    unit: Slug
+
+
+class ReasonIn(BaseModel):
+    reason: Reason
+
+
+class NoteIn(BaseModel):
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NOTE_MAX_CHARS)]
 
 
 class SecretIn(BaseModel):
@@ -118,6 +142,22 @@ class Filed(BaseModel):
     status: Status
 
 
+class Routing(BaseModel):
+    """Where a case went: all an operator routing it, or an agency handing it back, reads
+    of it then (neither may read the case itself any more, or ever)."""
+
+    complaint_id: str
+    status: Status
+    agency: str | None
+    unit: str | None
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> "Routing":
+        return cls(
+            complaint_id=complaint.complaint_id, status=complaint.status, agency=complaint.agency, unit=complaint.unit
+        )
+
+
 class FiledAnonymously(BaseModel):
     """The tracking code and the secret together open the case; the secret is shown only now."""
 
@@ -143,7 +183,7 @@ class Tracking(BaseModel):
     tracking_code: str
     kind: Kind
     category: str
-    agency: str
+    agency: str | None
     status: Status
     status_label: Label
     filed_at: datetime
@@ -196,11 +236,16 @@ class ComplaintOut(BaseModel):
     complaint_id: str
     tracking_code: str
     kind: Kind
-    agency: str
+    agency: str | None
+    unit: str | None
+    routed: bool
     category: str
     description: str
     governorate: str | None
     wilayat: str | None
+    latitude: float | None
+    longitude: float | None
+    attachments: list[str]
     channel: Channel
     language: Language
     status: Status
@@ -219,10 +264,15 @@ class ComplaintOut(BaseModel):
             tracking_code=grouped(complaint.tracking_code),
             kind=complaint.kind,
             agency=complaint.agency,
+            unit=complaint.unit,
+            routed=complaint.routed,
             category=complaint.category,
             description=complaint.description,
             governorate=complaint.governorate,
             wilayat=complaint.wilayat,
+            latitude=complaint.latitude,
+            longitude=complaint.longitude,
+            attachments=list(complaint.attachments),
             channel=complaint.channel,
             language=complaint.language,
             status=complaint.status,
@@ -232,6 +282,62 @@ class ComplaintOut(BaseModel):
             confidential=complaint.confidential,
             history=[Step.of(change) for change in complaint.history],
             messages=[MessageOut.of(message) for message in complaint.messages],
+        )
+
+
+class NoteOut(BaseModel):
+    text: str
+    at: datetime
+    by: str
+
+    @classmethod
+    def of(cls, note: Note) -> "NoteOut":
+        return cls(text=note.text, at=note.at, by=note.by)
+
+
+class HandledComplaint(ComplaintOut):
+    """The full record as its handlers read it: with the staff's internal notes."""
+
+    notes: list[NoteOut]
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> "HandledComplaint":
+        return cls(**dict(ComplaintOut.of(complaint)), notes=[NoteOut.of(n) for n in complaint.notes])
+
+
+class TriageItem(BaseModel):
+    """A case waiting for an operator. The description is what routing is decided on;
+    a confidential case shows only its length. `reason` is why it was handed back."""
+
+    complaint_id: str
+    kind: Kind
+    agency: str | None
+    """The agency the citizen named, if any and not handed back."""
+    category: str
+    governorate: str | None
+    wilayat: str | None
+    confidential: bool
+    description: str | None
+    description_length: int
+    reason: str | None
+    filed_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> "TriageItem":
+        return cls(
+            complaint_id=complaint.complaint_id,
+            kind=complaint.kind,
+            agency=complaint.agency,
+            category=complaint.category,
+            governorate=complaint.governorate,
+            wilayat=complaint.wilayat,
+            confidential=complaint.confidential,
+            description=None if complaint.confidential else complaint.description,
+            description_length=len(complaint.description),
+            reason=complaint.history[-1].reason,
+            filed_at=complaint.filed_at,
+            updated_at=complaint.updated_at,
         )
 
 
@@ -247,7 +353,7 @@ class AuditedComplaint(BaseModel):
 
     complaint_id: str
     kind: Kind
-    agency: str
+    agency: str | None
     category: str
     confidential: bool
     anonymous: bool
@@ -373,28 +479,32 @@ async def my_complaints(user: CurrentUser, handlers: Handlers, limit: Limit = 50
     return [ComplaintOut.of(c) for c in await handlers.mine(by=user, limit=limit)]
 
 
-@router.get("", response_model=list[ComplaintOut] | list[AuditedComplaint])
+@router.get("", response_model=list[HandledComplaint] | list[AuditedComplaint])
 async def agency_complaints(
     user: CurrentUser,
     handlers: Handlers,
     status: Status | None = None,
     agency: Annotated[str | None, Query(max_length=64)] = None,
     limit: Limit = 50,
-) -> list[ComplaintOut] | list[AuditedComplaint]:
+) -> list[HandledComplaint] | list[AuditedComplaint]:
     """Submissions the caller handles in their agency, newest first; for auditors, every
     agency's (or `agency`'s), redacted."""
     if user.has("auditor"):
         found = await handlers.all_agencies(by=user, agency=agency, status=status, limit=limit)
         return [AuditedComplaint.of(c) for c in found]
-    return [ComplaintOut.of(c) for c in await handlers.of_agency(by=user, status=status, limit=limit)]
+    return [HandledComplaint.of(c) for c in await handlers.of_agency(by=user, status=status, limit=limit)]
 
 
-@router.get("/{complaint_id}", response_model=ComplaintOut | AuditedComplaint)
-async def view_complaint(complaint_id: str, user: CurrentUser, handlers: Handlers) -> ComplaintOut | AuditedComplaint:
-    """The full record for its reporter or handlers; redacted for auditors."""
+@router.get("/{complaint_id}", response_model=None)
+async def view_complaint(
+    complaint_id: str, user: CurrentUser, handlers: Handlers
+) -> HandledComplaint | ComplaintOut | AuditedComplaint:
+    """The full record for its reporter, with the internal notes for its handlers;
+    redacted for auditors."""
     if user.has("auditor"):
         return AuditedComplaint.of(await handlers.audit(complaint_id, by=user))
-    return ComplaintOut.of(await handlers.view(complaint_id, by=user))
+    complaint = await handlers.view(complaint_id, by=user)
+    return HandledComplaint.of(complaint) if handlers.handles(complaint, user) else ComplaintOut.of(complaint)
 
 
 @router.get("/{complaint_id}/reporter")
@@ -407,10 +517,49 @@ async def complaint_reporter(complaint_id: str, user: CurrentUser, handlers: Han
 @router.post("/{complaint_id}/status")
 async def change_status(
     complaint_id: str, body: StatusChangeIn, user: CurrentUser, handlers: Handlers
-) -> ComplaintOut:
+) -> HandledComplaint:
     """Staff of the complaint's agency move it on; emits ComplaintStatusChanged."""
     reply = None if body.reply is None else Reply(ar=body.reply.ar, en=body.reply.en)
     complaint = await handlers.change_status(
         complaint_id, ChangeStatus(status=body.status, reason=body.reason or None, reply=reply), by=user
     )
-    return ComplaintOut.of(complaint)
+    return HandledComplaint.of(complaint)
+
+
+@router.post("/{complaint_id}/route")
+async def route_complaint(complaint_id: str, body: RouteIn, user: CurrentUser, handlers: Handlers) -> Routing:
+    """An operator routes a case from triage to an agency's unit; emits ComplaintRouted."""
+    return Routing.of(await handlers.route(complaint_id, agency=body.agency, unit=body.unit, by=user))
+
+
+@router.post("/{complaint_id}/hand-back")
+async def hand_back(complaint_id: str, body: ReasonIn, user: CurrentUser, handlers: Handlers) -> Routing:
+    """Staff of the agency it was routed to say it is not theirs: it is rerouted by rule to
+    another agency's category, or waits in triage."""
+    return Routing.of(await handlers.hand_back(complaint_id, body.reason, by=user))
+
+
+@router.post("/{complaint_id}/reopen")
+async def reopen(complaint_id: str, body: ReasonIn, user: CurrentUser, handlers: Handlers) -> ComplaintOut:
+    """The citizen who filed it reopens a resolution within FEEDBACK_REOPEN_DAYS; emits ComplaintReopened."""
+    return ComplaintOut.of(await handlers.reopen(complaint_id, body.reason, by=user))
+
+
+@router.post("/{complaint_id}/replies", status_code=201)
+async def reply_as_citizen(
+    complaint_id: str, body: ReporterReplyIn, user: CurrentUser, handlers: Handlers
+) -> ComplaintOut:
+    """The citizen who filed it answers the agency; a case waiting for them goes back in progress."""
+    return ComplaintOut.of(await handlers.reply_as_citizen(complaint_id, body.message, by=user))
+
+
+@router.post("/{complaint_id}/notes", status_code=201)
+async def add_note(complaint_id: str, body: NoteIn, user: CurrentUser, handlers: Handlers) -> HandledComplaint:
+    """Its handlers add an internal note: never shown to the reporter, never in an event."""
+    return HandledComplaint.of(await handlers.note(complaint_id, body.text, by=user))
+
+
+@triage_router.get("/triage")
+async def triage(user: CurrentUser, handlers: Handlers, limit: Limit = 50) -> list[TriageItem]:
+    """The cases no rule could route, and those handed back, oldest first: operators only."""
+    return [TriageItem.of(c) for c in await handlers.triage(by=user, limit=limit)]

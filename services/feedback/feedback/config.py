@@ -1,5 +1,7 @@
 """Feedback settings, from FEEDBACK_* environment variables."""
 
+from datetime import time
+
 from pydantic_settings import SettingsConfigDict
 
 from sharik.settings import ServiceSettings
@@ -16,3 +18,16 @@ class FeedbackSettings(ServiceSettings):
     guess_limit: int = 10
     """Failed tracking-code or secret checks one address may make per window before 429."""
     guess_window_seconds: int = 900
+    sla_acknowledge_hours: float = 8
+    """Default business hours to acknowledge a complaint: one government working day (7 h) and one more hour."""
+    sla_resolve_hours: float = 70
+    """Default business hours to resolve one: ten working days of 7 hours."""
+    sla_categories: dict[str, dict[str, float]] = {}
+    """Per-category overrides as JSON, e.g. {"water-leak": {"acknowledge_hours": 2, "resolve_hours": 14}}."""
+    holidays: str = ""
+    """Public holidays, ISO dates split by commas, e.g. "2026-11-18,2026-11-19"."""
+    business_opens: time = time(7, 30)
+    business_closes: time = time(14, 30)
+    escalation_poll_seconds: float = 60
+    reopen_days: int = 14
+    """How long after its resolution the citizen who filed a case may reopen it."""

@@ -8,11 +8,13 @@ existence does not leak; auditors every case, redacted (the API's AuditedComplai
 import asyncio
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from ulid import ULID
 
-from feedback.domain.complaint import Channel, Complaint, Kind, Language
+from feedback.category_store import CategoryStore
+from feedback.domain.complaint import Channel, Complaint, Kind, Language, RoutedBy
+from feedback.domain.routing import Category, route_by_category
 from feedback.domain.guessing import window_of
 from feedback.domain.secret import hash_secret, new_secret
 from feedback.domain.status import Status
@@ -22,16 +24,20 @@ from feedback.store import ComplaintStore, GuessCounters, ReporterIdentities
 from sharik.auth import Principal
 from sharik.errors import DomainError, Forbidden, Invalid, NotFound
 from sharik.events import Envelope
-from sharik.events.feedback import ComplaintFiled, ComplaintStatusChanged
+from sharik.events.feedback import ComplaintFiled, ComplaintReopened, ComplaintRouted, ComplaintStatusChanged
 from sharik.pseudonym import pseudonym
 
 SOURCE = "feedback"
+UNASSIGNED = "unassigned"
+"""What events name as the agency of a case no agency holds (filed without one and not
+routable, or handed back): the catalog's `agency` fields are required."""
 
 
 @dataclass(frozen=True)
 class FileComplaint:
     kind: Kind
-    agency: str
+    agency: str | None
+    """The agency the citizen chose; None lets the category decide."""
     category: str
     description: str
     channel: Channel
@@ -40,6 +46,9 @@ class FileComplaint:
     wilayat: str | None = None
     contact: dict[str, str] | None = None
     """Phone and/or email, taken only on confidential reports and kept with the identity."""
+    latitude: float | None = None
+    longitude: float | None = None
+    attachments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,13 +81,17 @@ class ComplaintHandlers:
         store: ComplaintStore,
         identities: ReporterIdentities,
         guesses: GuessCounters,
+        categories: CategoryStore,
         *,
         pseudonym_key: str,
         confidential_categories: frozenset[str] = frozenset(),
         guess_limit: GuessLimit = GuessLimit(),
+        reopen_window: timedelta = timedelta(days=14),
         on_saved=lambda: None,
     ) -> None:
         self._store = store
+        self._categories = categories
+        self._reopen_window = reopen_window
         self._identities = identities
         self._guesses = guesses
         self._pseudonym_key = pseudonym_key
@@ -99,7 +112,10 @@ class ComplaintHandlers:
         return await self._file(command, reporter_id=None, secret_hash=secret_hash), secret
 
     async def _file(self, command: FileComplaint, *, reporter_id: str | None, secret_hash: str | None) -> Complaint:
-        confidential = command.category in self._confidential
+        rule = route_by_category(
+            await self._categories.named(command.category), agency=command.agency, governorate=command.governorate
+        )
+        confidential = command.category in self._confidential or (rule is not None and rule.confidential)
         if command.contact and not confidential:
             raise Invalid("contact details are taken only on confidential reports", details=[{"field": "contact"}])
         complaint = Complaint.file(
@@ -117,14 +133,106 @@ class ComplaintHandlers:
             now=_now(),
             confidential=confidential,
             secret_hash=secret_hash,
+            latitude=command.latitude,
+            longitude=command.longitude,
+            attachments=command.attachments,
         )
+        routing: list[Envelope] = []
+        if rule is not None:
+            routed = complaint.route_to(rule.agency, rule.unit, by="rule", now=complaint.filed_at)
+            routing = _routing_events(complaint, routed, by="rule")
+            complaint = routed
+        # Filed names the agency the rule chose in the same write, for volumes by agency.
+        events = [_filed_event(complaint), *routing]
         if confidential and (reporter_id or command.contact):
             # Before the case, so a case never exists without its reporter; a failure in
             # between leaves an identity no case points to, which the team never sees.
             await self._identities.record(
                 complaint.complaint_id, agency=complaint.agency, reporter_id=reporter_id, contact=command.contact
             )
-        saved = await self._store.add(complaint, [_filed_event(complaint)])
+        saved = await self._store.add(complaint, events)
+        self._on_saved()
+        return saved
+
+    async def register_category(self, category: Category, *, by: Principal) -> Category:
+        """An agency admin adds a category to their agency's catalogue."""
+        by.require("agency_admin")
+        if by.agency != category.agency:
+            raise Forbidden("an agency admin registers categories of their own agency")
+        await self._categories.add(category)
+        return category
+
+    async def categories(self, *, agency: str | None, limit: int) -> list[Category]:
+        """The catalogue, public: citizens choose from it."""
+        return await self._categories.listed(agency=agency, limit=limit)
+
+    async def triage(self, *, by: Principal, limit: int) -> list[Complaint]:
+        """The cases waiting for an operator to route them, oldest first."""
+        by.require("operator")
+        return await self._store.in_triage(limit=limit)
+
+    async def route(self, complaint_id: str, *, agency: str, unit: str, by: Principal) -> Complaint:
+        """An operator routes a case from triage; emits ComplaintStatusChanged and ComplaintRouted."""
+        by.require("operator")
+        complaint = await self._store.get(complaint_id)
+        routed = complaint.route_to(agency, unit, by=by.subject, now=_now())
+        return await self._save(routed, _routing_events(complaint, routed, by="operator"))
+
+    async def hand_back(self, complaint_id: str, reason: str, *, by: Principal) -> Complaint:
+        """The agency it was routed to says it is not theirs. It goes back to submitted
+        (ComplaintStatusChanged) and, when another agency's category takes it by rule, on
+        to that agency (ComplaintStatusChanged to routed and ComplaintRouted by "handback");
+        otherwise it waits in triage."""
+        complaint = await self._store.get(complaint_id)
+        self._require_handler(complaint, by)
+        handed = complaint.hand_back(by=by.subject, reason=reason, now=_now())
+        events = _status_events(complaint, handed)
+        rule = route_by_category(
+            await self._categories.named(complaint.category),
+            agency=None,
+            governorate=complaint.governorate,
+            excluding=handed.handed_back_by,
+        )
+        if rule is not None:
+            rerouted = handed.route_to(rule.agency, rule.unit, by="handback", now=handed.updated_at)
+            events += _routing_events(handed, rerouted, by="handback")
+            handed = rerouted
+        return await self._save(handed, events)
+
+    async def reopen(self, complaint_id: str, reason: str, *, by: Principal) -> Complaint:
+        """The citizen who filed it reopens a resolution within the window; emits
+        ComplaintStatusChanged and ComplaintReopened."""
+        complaint = await self._store.get(complaint_id)
+        if not await self._filed_by(complaint, by):
+            raise Forbidden("only the citizen who filed it reopens a case")
+        reopened = complaint.reopen(by="reporter", reason=reason, now=_now(), window=self._reopen_window)
+        event = ComplaintReopened(
+            complaint_id=reopened.complaint_id,
+            agency=reopened.agency or UNASSIGNED,
+            category=reopened.category,
+            resolved_at=complaint.resolved_at,
+            reopened_at=reopened.updated_at,
+        )
+        events = [*_status_events(complaint, reopened), Envelope(source=SOURCE, agency=reopened.agency, event=event)]
+        return await self._save(reopened, events)
+
+    async def reply_as_citizen(self, complaint_id: str, message: str, *, by: Principal) -> Complaint:
+        """The citizen who filed it answers the agency; a case waiting for them goes back
+        in progress (ComplaintStatusChanged). The message itself is in no event."""
+        complaint = await self._store.get(complaint_id)
+        if not await self._filed_by(complaint, by):
+            raise Forbidden("only the citizen who filed it replies as its reporter")
+        replied = complaint.reply_from_reporter(message, now=_now())
+        return await self._save(replied, _status_events(complaint, replied))
+
+    async def note(self, complaint_id: str, text: str, *, by: Principal) -> Complaint:
+        """Its handlers note something for each other; no event, never shown to the reporter."""
+        complaint = await self._store.get(complaint_id)
+        self._require_handler(complaint, by)
+        return await self._store.save(complaint.add_note(text, by=by.subject, now=_now()), [])
+
+    async def _save(self, complaint: Complaint, events: list[Envelope]) -> Complaint:
+        saved = await self._store.save(complaint, events)
         self._on_saved()
         return saved
 
@@ -135,9 +243,7 @@ class ComplaintHandlers:
         changed = complaint.move_to(
             command.status, by=by.subject, now=_now(), reason=command.reason, reply=command.reply
         )
-        saved = await self._store.save(changed, [_status_changed_event(complaint, changed)])
-        self._on_saved()
-        return saved
+        return await self._save(changed, _status_events(complaint, changed))
 
     async def track(self, tracking_code: str, *, client: str) -> Complaint:
         """Whoever holds the tracking code may follow the submission; no token needed.
@@ -157,7 +263,8 @@ class ComplaintHandlers:
     async def reply_as_reporter(self, tracking_code: str, secret: str, message: str, *, client: str) -> Complaint:
         """The anonymous reporter answers the agency; no event (the message is personal)."""
         complaint = await self.open(tracking_code, secret, client=client)
-        return await self._store.save(complaint.reply_from_reporter(message, now=_now()), [])
+        replied = complaint.reply_from_reporter(message, now=_now())
+        return await self._save(replied, _status_events(complaint, replied))
 
     async def _by_code(self, tracking_code: str) -> Complaint:
         code = canonical(tracking_code)
@@ -182,6 +289,14 @@ class ComplaintHandlers:
         if not await self._filed_by(complaint, by):
             self._require_handler(complaint, by)
         return complaint
+
+    def handles(self, complaint: Complaint, by: Principal) -> bool:
+        """Whether the caller is one of its handlers, who also read its internal notes."""
+        try:
+            self._require_handler(complaint, by)
+        except DomainError:
+            return False
+        return True
 
     async def audit(self, complaint_id: str, *, by: Principal) -> Complaint:
         """An auditor reads any case; the API shows it without personal data."""
@@ -231,6 +346,8 @@ class ComplaintHandlers:
         return complaint.is_filed_by(reporter_id)
 
     def _require_handler(self, complaint: Complaint, by: Principal) -> None:
+        if complaint.agency is None:
+            raise Forbidden("the case waits in triage; only operators route it")
         # A confidential case is 404 to anyone outside the team: 403 would confirm it exists.
         if complaint.confidential:
             if not _in_confidential_team(by, complaint.agency):
@@ -252,6 +369,26 @@ def _now() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
+def _routing_events(before: Complaint, after: Complaint, *, by: RoutedBy) -> list[Envelope]:
+    event = ComplaintRouted(
+        complaint_id=after.complaint_id,
+        agency=after.agency,
+        unit=after.unit,
+        category=after.category,
+        routed_at=after.updated_at,
+        by=by,
+    )
+    return [*_status_events(before, after), Envelope(source=SOURCE, agency=after.agency, event=event)]
+
+
+def _status_events(before: Complaint, after: Complaint) -> list[Envelope]:
+    """One ComplaintStatusChanged per step `after` added to `before`'s history."""
+    # A hand-back leaves the case without an agency; its step is still that agency's act.
+    agency = after.agency or before.agency
+    steps = range(before.sequence + 1, after.sequence + 1)
+    return [_status_changed_event(after, sequence, agency) for sequence in steps]
+
+
 def _filed_event(complaint: Complaint) -> Envelope:
     # The description and anything about the reporter but their pseudonym stay here;
     # anonymous and confidential cases have no reporter_id, so none is published.
@@ -260,7 +397,7 @@ def _filed_event(complaint: Complaint) -> Envelope:
         agency=complaint.agency,
         event=ComplaintFiled(
             complaint_id=complaint.complaint_id,
-            agency=complaint.agency,
+            agency=complaint.agency or UNASSIGNED,
             kind=complaint.kind,
             category=complaint.category,
             governorate=complaint.governorate,
@@ -271,16 +408,17 @@ def _filed_event(complaint: Complaint) -> Envelope:
     )
 
 
-def _status_changed_event(before: Complaint, after: Complaint) -> Envelope:
+def _status_changed_event(complaint: Complaint, sequence: int, agency: str | None) -> Envelope:
+    step, previous = complaint.history[sequence], complaint.history[sequence - 1]
     return Envelope(
         source=SOURCE,
-        agency=after.agency,
+        agency=agency,
         event=ComplaintStatusChanged(
-            complaint_id=after.complaint_id,
-            agency=after.agency,
-            status=after.status,
-            previous_status=before.status,
-            sequence=after.sequence,
-            changed_at=after.updated_at,
+            complaint_id=complaint.complaint_id,
+            agency=agency or UNASSIGNED,
+            status=step.status,
+            previous_status=previous.status,
+            sequence=sequence,
+            changed_at=step.at,
         ),
     )

@@ -1,11 +1,18 @@
 """Wiring: settings → runtime → store, handlers, routes → the ASGI app."""
 
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
 import uvicorn
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
-from feedback import api, satisfaction_api, service_api
+from feedback import api, category_api, clock, escalation_api, satisfaction_api, service_api
+from feedback.category_store import CategoryStore
 from feedback.config import FeedbackSettings
+from feedback.escalation import EscalationScheduler, SlaRules
+from feedback.escalation_store import EscalationStore
+from feedback.escalation_views import EscalationViews
 from feedback.handlers import ComplaintHandlers, GuessLimit
 from feedback.open311.router import router as open311_router
 from feedback.satisfaction_handlers import SatisfactionHandlers
@@ -21,6 +28,7 @@ def create_app(
     *,
     broker: KafkaBroker | None = None,
     mongo: AsyncMongoClient | None = None,
+    now: Callable[[], datetime] = clock.now,
 ):
     settings = settings or FeedbackSettings()
     runtime = ServiceRuntime(
@@ -29,19 +37,35 @@ def create_app(
     store = ComplaintStore(runtime.db)
     satisfaction = SatisfactionStore(runtime.db)
     services = ServiceStore(runtime.db)
-    runtime.relay_outbox_of(store.complaints, satisfaction.satisfaction, services.ratings, services.evaluations)
+    escalations = EscalationStore(runtime.db)
+    runtime.relay_outbox_of(
+        store.complaints, satisfaction.satisfaction, services.ratings, services.evaluations, escalations.escalations
+    )
     identities = ReporterIdentities(runtime.db)
+    categories = CategoryStore(runtime.db)
+    runtime.on_startup(categories.create_indexes)
     runtime.on_startup(store.create_indexes)
     runtime.on_startup(identities.create_indexes)
     runtime.on_startup(services.create_indexes)
+    runtime.on_startup(escalations.create_indexes)
+    scheduler = EscalationScheduler(
+        escalations,
+        SlaRules.of(settings),
+        clock=now,
+        every_seconds=settings.escalation_poll_seconds,
+        on_saved=runtime.wake_relay,
+    )
+    runtime.run_in_background(scheduler.run)
     key = settings.pseudonym_key.get_secret_value()
     handlers = ComplaintHandlers(
         store,
         identities,
         GuessCounters(runtime.db),
+        categories,
         pseudonym_key=key,
         confidential_categories=frozenset(settings.confidential_categories),
         guess_limit=GuessLimit(settings.guess_limit, settings.guess_window_seconds),
+        reopen_window=timedelta(days=settings.reopen_days),
         on_saved=runtime.wake_relay,
     )
     return runtime.app(
@@ -50,11 +74,20 @@ def create_app(
             "Complaints, suggestions and reports to agencies (Tajawob): filing, tracking, handling; "
             "satisfaction with the handling; service ratings and mystery-shopper evaluations."
         ),
-        routers=[api.router, satisfaction_api.router, service_api.router, open311_router],
+        routers=[
+            api.router,
+            api.triage_router,
+            category_api.router,
+            satisfaction_api.router,
+            service_api.router,
+            open311_router,
+            escalation_api.router,
+        ],
         state={
             "complaints": handlers,
             "satisfaction": SatisfactionHandlers(store, satisfaction, pseudonym_key=key, on_saved=runtime.wake_relay),
             "services": ServiceHandlers(services, pseudonym_key=key, on_saved=runtime.wake_relay),
+            "escalations": EscalationViews(escalations),
         },
     )
 

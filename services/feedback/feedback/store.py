@@ -7,7 +7,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
-from feedback.domain.complaint import Complaint, ReporterMessage, StatusChange
+from feedback.domain.complaint import Complaint, Note, ReporterMessage, StatusChange
 from feedback.domain.text import Reply
 from sharik.errors import NotFound
 from sharik.events import Envelope
@@ -22,6 +22,7 @@ class ComplaintStore:
         await self.complaints.create_index("tracking_code", unique=True)
         await self.complaints.create_index([("agency", ASCENDING), ("status", ASCENDING), ("filed_at", DESCENDING)])
         await self.complaints.create_index([("reporter_id", ASCENDING), ("filed_at", DESCENDING)])
+        await self.complaints.create_index([("status", ASCENDING), ("filed_at", ASCENDING)])
 
     async def get(self, complaint_id: str) -> Complaint:
         document = await self.complaints.find_one({"_id": complaint_id}, STATE_ONLY)
@@ -68,6 +69,11 @@ class ComplaintStore:
         if status:
             query["status"] = status
         return await self._find(query, limit=limit)
+
+    async def in_triage(self, *, limit: int) -> list[Complaint]:
+        """Cases no rule could route, or handed back, oldest first: the operator's queue."""
+        cursor = self.complaints.find({"status": "submitted"}, STATE_ONLY).sort("filed_at", ASCENDING).limit(limit)
+        return [_complaint(document) async for document in cursor]
 
     async def _find(self, query: dict[str, Any], *, limit: int) -> list[Complaint]:
         cursor = self.complaints.find(query, STATE_ONLY).sort("filed_at", DESCENDING).limit(limit)
@@ -143,4 +149,8 @@ def _complaint(document: dict[str, Any]) -> Complaint:
         for change in fields.pop("history")
     )
     messages = tuple(ReporterMessage(**message) for message in fields.pop("messages", []))
-    return Complaint(**fields, complaint_id=document["_id"], history=history, messages=messages)
+    notes = tuple(Note(**note) for note in fields.pop("notes", []))
+    sequences = {name: tuple(fields.pop(name, [])) for name in ("attachments", "handed_back_by")}
+    return Complaint(
+        **fields, **sequences, complaint_id=document["_id"], history=history, messages=messages, notes=notes
+    )

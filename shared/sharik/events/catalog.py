@@ -3,8 +3,11 @@
 from sharik.events.base import Event
 from sharik.events.consultation import CampaignLaunched
 from sharik.events.feedback import (
+    ComplaintEscalated,
     ComplaintFiled,
     ComplaintRated,
+    ComplaintReopened,
+    ComplaintRouted,
     ComplaintStatusChanged,
     ServiceEvaluated,
     ServiceRated,
@@ -23,6 +26,9 @@ CATALOG: dict[str, type[Event]] = {
         ComplaintFiled,
         ComplaintStatusChanged,
         ComplaintRated,
+        ComplaintEscalated,
+        ComplaintRouted,
+        ComplaintReopened,
         ServiceRated,
         ServiceEvaluated,
         NotificationSent,

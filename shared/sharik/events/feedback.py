@@ -9,7 +9,7 @@ from sharik.events.base import Event
 
 SubmissionKind = Literal["complaint", "suggestion", "report"]
 ComplaintStatus = Literal[
-    "submitted", "routed", "acknowledged", "in_progress", "resolved", "rejected", "closed"
+    "submitted", "routed", "acknowledged", "in_progress", "resolved", "rejected", "closed", "waiting_for_citizen"
 ]
 
 
@@ -48,6 +48,62 @@ class ComplaintStatusChanged(Event):
     previous_status: ComplaintStatus
     sequence: int = Field(ge=1)
     changed_at: datetime
+
+
+class ComplaintEscalated(Event):
+    """A complaint missed its SLA and was escalated one rung up the ladder (unit head,
+    agency admin, platform operator). `target` is the deadline missed; `breach_id`
+    names the rung of that breach, so each one is published once per complaint."""
+
+    name = "ComplaintEscalated"
+    version = 1
+    topic = "feedback.complaints"
+    subject_field = "complaint_id"
+
+    complaint_id: str
+    agency: str
+    category: str
+    target: Literal["acknowledge", "resolve"]
+    level: Literal["unit_head", "agency_admin", "platform_operator"]
+    breach_id: str
+    deadline: datetime
+    escalated_at: datetime
+
+
+class ComplaintRouted(Event):
+    """A complaint went to an agency's unit: by the category catalogue's rule at filing,
+    by a platform operator from the triage queue, or by the rule again after the agency
+    it was routed to handed it back. It is published with the ComplaintStatusChanged
+    to `routed` of the same change."""
+
+    name = "ComplaintRouted"
+    version = 1
+    topic = "feedback.complaints"
+    subject_field = "complaint_id"
+
+    complaint_id: str
+    agency: str
+    unit: str
+    category: str
+    routed_at: datetime
+    by: Literal["rule", "operator", "handback"]
+
+
+class ComplaintReopened(Event):
+    """The citizen who filed a resolved complaint reopened it within the reopening
+    window; it is back in progress. `resolved_at` is the resolution it undoes. The
+    citizen's reason stays in the feedback service."""
+
+    name = "ComplaintReopened"
+    version = 1
+    topic = "feedback.complaints"
+    subject_field = "complaint_id"
+
+    complaint_id: str
+    agency: str
+    category: str
+    resolved_at: datetime
+    reopened_at: datetime
 
 
 ServiceChannel = Literal["web", "app", "call_centre", "service_centre"]

@@ -40,14 +40,24 @@ def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> FeedbackSettings
 
 
 @pytest.fixture
-async def feedback(settings):
-    async with running(create_app(settings)) as client:
-        yield client
+def tokens(jwt_keys) -> Tokens:
+    return Tokens(jwt_keys[0])
 
 
 @pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
+async def feedback(settings, tokens):
+    async with running(create_app(settings)) as client:
+        await register_categories(client, tokens, AGENCY, "street-lighting", "parks")
+        yield client
+
+
+async def register_categories(client, tokens, agency: str, *categories: str, **fields) -> None:
+    """Put the categories in the agency's catalogue, so filings to them are routed by rule."""
+    admin = tokens.officer(agency, role="agency_admin")
+    for category in categories:
+        body = {"category": category, "name": {"ar": category, "en": category}, "unit": "customer-care", **fields}
+        response = await client.post("/categories", json=body, headers=admin)
+        assert response.status_code == 201, response.text
 
 
 async def events_of(bootstrap: str, complaint_id: str, *, count: int, timeout: float = 30) -> list:
@@ -83,11 +93,12 @@ async def test_filing_publishes_complaint_filed_with_a_pseudonymous_reporter_and
 ):
     subject = "citizen-subject-4242"
     filed = await file(feedback, tokens.citizen(subject))
-    assert filed["status"] == "submitted"
+    assert filed["status"] == "routed"
     code = filed["tracking_code"]
     assert len(code.replace("-", "")) >= 16 and code.count("-") >= 3
 
-    [record] = await events_of(kafka_bootstrap_servers, filed["complaint_id"], count=1)
+    records = await events_of(kafka_bootstrap_servers, filed["complaint_id"], count=3)
+    [record] = [r for r in records if headers_of(r)["ce_type"].endswith("ComplaintFiled.v1")]
     headers = headers_of(record)
     assert headers["ce_type"] == "om.sharik.feedback.ComplaintFiled.v1"
     assert headers["ce_subject"] == filed["complaint_id"]
@@ -111,9 +122,9 @@ async def test_the_tracking_code_shows_status_and_public_history_without_ids(fee
     tracked = await feedback.get(f"/complaints/track/{code}")
     assert tracked.status_code == 200, tracked.text
     body = tracked.json()
-    assert body["status"] == "submitted"
-    assert body["status_label"] == {"ar": "مقدّمة", "en": "Submitted"}
-    assert [step["status"] for step in body["history"]] == ["submitted"]
+    assert body["status"] == "routed"
+    assert body["status_label"] == {"ar": "أحيلت إلى الجهة المختصة", "en": "Routed"}
+    assert [step["status"] for step in body["history"]] == ["submitted", "routed"]
 
     officer = tokens.officer(AGENCY)
     reply = {"ar": "استلمنا بلاغك", "en": "We received your report"}
@@ -146,12 +157,13 @@ async def test_status_changes_publish_their_sequence(feedback, tokens, kafka_boo
         response = await feedback.post(f"/complaints/{complaint_id}/status", json={"status": status}, headers=officer)
         assert response.status_code == 200, response.text
 
-    records = await events_of(kafka_bootstrap_servers, complaint_id, count=4)
+    records = await events_of(kafka_bootstrap_servers, complaint_id, count=6)
     changes = [json.loads(r.value) for r in records if headers_of(r)["ce_type"].endswith("ComplaintStatusChanged.v1")]
     assert [(c["previous_status"], c["status"], c["sequence"]) for c in changes] == [
-        ("submitted", "acknowledged", 1),
-        ("acknowledged", "in_progress", 2),
-        ("in_progress", "resolved", 3),
+        ("submitted", "routed", 1),
+        ("routed", "acknowledged", 2),
+        ("acknowledged", "in_progress", 3),
+        ("in_progress", "resolved", 4),
     ]
     assert {c["agency"] for c in changes} == {AGENCY}
 
@@ -163,7 +175,7 @@ async def test_a_bad_transition_is_409_naming_both_states(feedback, tokens):
     )
     assert response.status_code == 409
     message = response.json()["error"]["message"]
-    assert "submitted" in message and "resolved" in message
+    assert "routed" in message and "resolved" in message
 
 
 async def test_a_rejection_without_a_reason_is_422_and_with_one_is_kept(feedback, tokens):

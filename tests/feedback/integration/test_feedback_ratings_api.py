@@ -41,14 +41,18 @@ def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> FeedbackSettings
 
 
 @pytest.fixture
-async def feedback(settings):
-    async with running(create_app(settings)) as client:
-        yield client
+def tokens(jwt_keys) -> Tokens:
+    return Tokens(jwt_keys[0])
 
 
 @pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
+async def feedback(settings, tokens):
+    async with running(create_app(settings)) as client:
+        body = {"category": "street-lighting", "name": {"ar": "الإنارة", "en": "Street lighting"}, "unit": "lighting"}
+        admin = tokens.officer(AGENCY, role="agency_admin")
+        registered = await client.post("/categories", json=body, headers=admin)
+        assert registered.status_code == 201, registered.text
+        yield client
 
 
 async def events_of(bootstrap: str, topic: str, key: str, *, type_suffix: str, count: int, timeout: float = 30):
@@ -140,7 +144,7 @@ async def test_only_the_reporter_may_rate_and_only_once_resolved(feedback, token
 
     early = await feedback.post(path, json={"score": 5}, headers=citizen)
     assert early.status_code == 409
-    assert "submitted" in early.json()["error"]["message"]
+    assert "routed" in early.json()["error"]["message"]
 
     complaint_id = await resolved_complaint(feedback, tokens, citizen)
     path = f"/complaints/{complaint_id}/satisfaction"

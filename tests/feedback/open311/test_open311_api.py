@@ -10,6 +10,7 @@ from pymongo import AsyncMongoClient
 
 from feedback.config import FeedbackSettings
 from feedback.main import create_app
+from feedback.open311.catalogue import BY_CODE
 from feedback.open311.router import PREFIX
 from tests.support.service import Tokens, running, unique_database
 
@@ -43,14 +44,18 @@ def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> FeedbackSettings
 
 
 @pytest.fixture
-async def feedback(settings):
-    async with running(create_app(settings)) as client:
-        yield client
+def tokens(jwt_keys) -> Tokens:
+    return Tokens(jwt_keys[0])
 
 
 @pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
+async def feedback(settings, tokens):
+    async with running(create_app(settings)) as client:
+        admin = tokens.officer(AGENCY, role="agency_admin")
+        for code in BY_CODE:
+            body = {"category": code, "name": {"ar": code, "en": code}, "unit": "services"}
+            assert (await client.post("/categories", json=body, headers=admin)).status_code == 201
+        yield client
 
 
 def xml(response) -> ElementTree.Element:

@@ -86,7 +86,7 @@ def test_a_reporter_reply_has_1_to_2000_characters(message):
 
 
 def test_a_closed_case_takes_no_more_replies():
-    complaint = anonymous(new_secret())
+    complaint = anonymous(new_secret()).route_to("royal-oman-police", "cybercrime", by="rule", now=NOW)
     path: list[Status] = ["acknowledged", "in_progress", "resolved", "closed"]
     for status in path:
         complaint = complaint.move_to(status, by="officer-1", now=NOW)

@@ -25,7 +25,7 @@ def complaint(*statuses: str) -> Complaint:
         governorate="muscat",
         wilayat="bawshar",
         now=NOW,
-    )
+    ).route_to("muscat-municipality", "lighting", by="rule", now=NOW)
     for hours, status in enumerate(statuses, start=1):
         filed = filed.move_to(status, by="officer-1", now=NOW + timedelta(hours=hours), reason="duplicate")
     return filed

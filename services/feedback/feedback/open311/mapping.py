@@ -20,6 +20,7 @@ OPEN311_STATUS: dict[str, Open311Status] = {
     "routed": "open",
     "acknowledged": "open",
     "in_progress": "open",
+    "waiting_for_citizen": "open",
     "resolved": "closed",
     "rejected": "closed",
     "closed": "closed",

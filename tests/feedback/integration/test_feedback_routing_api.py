@@ -1,0 +1,331 @@
+"""Routing and lifecycle on the real broker and store: the category catalogue routes
+filings, the operator's triage queue takes the rest, agencies hand cases back, the
+citizen answers and reopens, and staff's internal notes stay internal."""
+
+import asyncio
+import json
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from feedback.config import FeedbackSettings
+from feedback.main import create_app
+from tests.support.service import Tokens, running, unique_database
+
+pytestmark = pytest.mark.integration
+
+WATER = "nama-water"
+MUNICIPALITY = "muscat-municipality"
+DHOFAR = "dhofar-municipality"
+COMPLAINT = {
+    "kind": "complaint",
+    "category": "water-leak",
+    "description": "تسرب مياه أمام منزلي، هاتفي 99123456",
+    "governorate": "muscat",
+    "language": "ar",
+}
+
+
+def make_settings(kafka_bootstrap_servers, mongodb_url, jwt_keys, **changes) -> FeedbackSettings:
+    return FeedbackSettings(
+        kafka_bootstrap_servers=kafka_bootstrap_servers,
+        mongodb_url=mongodb_url,
+        mongodb_database=unique_database("feedback"),
+        jwt_public_key=jwt_keys[1],
+        environment="test",
+        outbox_poll_seconds=0.2,
+        **changes,
+    )
+
+
+@pytest.fixture
+def tokens(jwt_keys) -> Tokens:
+    return Tokens(jwt_keys[0])
+
+
+async def register(client, tokens, agency: str, category: str, unit: str, **fields) -> dict:
+    body = {"category": category, "name": {"ar": "تسرب مياه", "en": "Water leak"}, "unit": unit, **fields}
+    response = await client.post("/categories", json=body, headers=tokens.officer(agency, role="agency_admin"))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+@pytest.fixture
+async def feedback(kafka_bootstrap_servers, mongodb_url, jwt_keys, tokens):
+    settings = make_settings(kafka_bootstrap_servers, mongodb_url, jwt_keys)
+    async with running(create_app(settings)) as client:
+        await register(client, tokens, WATER, "water-leak", "networks")
+        await register(client, tokens, MUNICIPALITY, "drains", "stormwater")
+        await register(client, tokens, MUNICIPALITY, "potholes", "roads")
+        await register(client, tokens, DHOFAR, "potholes", "roads", areas=["dhofar"])
+        yield client
+
+
+async def file(client, citizen, **changes) -> dict:
+    response = await client.post("/complaints", json={**COMPLAINT, **changes}, headers=citizen)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def move(client, complaint_id: str, headers, *statuses: str) -> dict:
+    for status in statuses:
+        response = await client.post(f"/complaints/{complaint_id}/status", json={"status": status}, headers=headers)
+        assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def events_of(bootstrap: str, complaint_id: str, *, count: int, timeout: float = 30) -> list[tuple[str, dict]]:
+    """(type, payload) of the records keyed by `complaint_id`, once `count` arrived."""
+    consumer = AIOKafkaConsumer(
+        "feedback.complaints", bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None
+    )
+    await consumer.start()
+    found = []
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(found) < count and asyncio.get_running_loop().time() < deadline:
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                found += [r for r in records if r.key == complaint_id.encode()]
+    finally:
+        await consumer.stop()
+    return [(dict(r.headers)["ce_type"].decode().split(".")[-2], json.loads(r.value)) for r in found]
+
+
+async def test_the_catalogue_is_public_and_only_an_agency_admin_adds_to_their_own(feedback, tokens):
+    listed = (await feedback.get("/categories", params={"agency": MUNICIPALITY})).json()
+    assert [(c["category"], c["unit"]) for c in listed] == [("drains", "stormwater"), ("potholes", "roads")]
+    dhofar = (await feedback.get("/categories", params={"agency": DHOFAR})).json()
+    assert dhofar[0]["areas"] == ["dhofar"] and dhofar[0]["name"] == {"ar": "تسرب مياه", "en": "Water leak"}
+
+    body = {"category": "noise", "name": {"ar": "ضوضاء", "en": "Noise"}, "unit": "inspection"}
+    assert (await feedback.post("/categories", json=body, headers=tokens.officer(MUNICIPALITY))).status_code == 403
+    assert (await feedback.post("/categories", json=body)).status_code == 401
+    taken = {**body, "category": "drains"}
+    admin = tokens.officer(MUNICIPALITY, role="agency_admin")
+    assert (await feedback.post("/categories", json=taken, headers=admin)).status_code == 409
+    bad = await feedback.post("/categories", json={**body, "areas": ["atlantis"]}, headers=admin)
+    assert bad.status_code == 422
+
+
+async def test_the_category_routes_a_filing_to_its_agency_and_unit(feedback, tokens, kafka_bootstrap_servers):
+    citizen = tokens.citizen()
+    filed = await file(feedback, citizen)  # no agency named: only Nama has water-leak
+    assert filed["status"] == "routed"
+    case = (await feedback.get(f"/complaints/{filed['complaint_id']}", headers=citizen)).json()
+    assert (case["agency"], case["unit"], case["routed"]) == (WATER, "networks", True)
+    assert [s["status"] for s in case["history"]] == ["submitted", "routed"]
+
+    events = await events_of(kafka_bootstrap_servers, filed["complaint_id"], count=3)
+    assert [t for t, _ in events] == ["ComplaintFiled", "ComplaintStatusChanged", "ComplaintRouted"]
+    assert events[0][1]["agency"] == WATER, "filed names the agency the rule chose"
+    routed = events[2][1]
+    assert {k: routed[k] for k in ("agency", "unit", "category", "by")} == {
+        "agency": WATER,
+        "unit": "networks",
+        "category": "water-leak",
+        "by": "rule",
+    }
+    assert (events[1][1]["previous_status"], events[1][1]["status"], events[1][1]["sequence"]) == (
+        "submitted",
+        "routed",
+        1,
+    )
+
+    dhofari = await file(feedback, citizen, category="potholes", governorate="dhofar")
+    assert dhofari["status"] == "routed", "the only potholes category covering Dhofar takes it"
+    assert (await feedback.get(f"/complaints/{dhofari['complaint_id']}", headers=citizen)).json()["agency"] == DHOFAR
+
+
+async def test_what_no_rule_routes_waits_in_triage_until_an_operator_routes_it(
+    feedback, tokens, kafka_bootstrap_servers
+):
+    citizen, operator = tokens.citizen(), tokens.of(["operator"])
+    unknown = await file(feedback, citizen, category="stray-camels")
+    wrong_agency = await file(feedback, citizen, agency=MUNICIPALITY)  # water-leak is Nama's, not theirs
+    outside = await file(feedback, citizen, category="potholes", governorate="al_wusta", agency=DHOFAR)
+    assert {unknown["status"], wrong_agency["status"], outside["status"]} == {"submitted"}
+
+    queue = await feedback.get("/triage", headers=operator)
+    assert queue.status_code == 200, queue.text
+    waiting = {c["complaint_id"]: c for c in queue.json()}
+    assert {unknown["complaint_id"], wrong_agency["complaint_id"], outside["complaint_id"]} <= set(waiting)
+    assert waiting[wrong_agency["complaint_id"]]["agency"] == MUNICIPALITY
+    assert waiting[unknown["complaint_id"]]["agency"] is None
+    assert (await feedback.get("/triage", headers=tokens.officer(WATER))).status_code == 403
+    own = (await feedback.get(f"/complaints/{unknown['complaint_id']}", headers=citizen)).json()
+    assert (own["unit"], own["routed"]) == (None, False)
+    # Nobody but the operator acts on a case no agency holds.
+    staff_move = await feedback.post(
+        f"/complaints/{unknown['complaint_id']}/status", json={"status": "acknowledged"}, headers=tokens.officer(WATER)
+    )
+    assert staff_move.status_code == 403
+
+    path = f"/complaints/{unknown['complaint_id']}/route"
+    target = {"agency": MUNICIPALITY, "unit": "animal-control"}
+    assert (await feedback.post(path, json=target, headers=tokens.officer(MUNICIPALITY))).status_code == 403
+    routed = await feedback.post(path, json=target, headers=operator)
+    assert routed.status_code == 200, routed.text
+    assert (routed.json()["status"], routed.json()["agency"], routed.json()["unit"]) == (
+        "routed",
+        MUNICIPALITY,
+        "animal-control",
+    )
+    assert (await feedback.post(path, json=target, headers=operator)).status_code == 409
+    await move(feedback, unknown["complaint_id"], tokens.officer(MUNICIPALITY), "acknowledged")
+    left = {c["complaint_id"] for c in (await feedback.get("/triage", headers=operator)).json()}
+    assert unknown["complaint_id"] not in left
+
+    events = await events_of(kafka_bootstrap_servers, unknown["complaint_id"], count=4)
+    filed_event = events[0][1]
+    assert filed_event["agency"] == "unassigned"
+    routed_event = next(p for t, p in events if t == "ComplaintRouted")
+    assert (routed_event["by"], routed_event["agency"], routed_event["unit"]) == (
+        "operator",
+        MUNICIPALITY,
+        "animal-control",
+    )
+
+
+async def test_a_hand_back_reroutes_by_rule_or_returns_to_triage(feedback, tokens, kafka_bootstrap_servers):
+    citizen, operator = tokens.citizen(), tokens.of(["operator"])
+    # "drains": the municipality's; Nama registers it too, so filing names the agency.
+    await register(feedback, tokens, WATER, "drains", "sewerage")
+    filed = await file(feedback, citizen, category="drains", agency=WATER)
+    complaint_id = filed["complaint_id"]
+    path = f"/complaints/{complaint_id}/hand-back"
+
+    assert (await feedback.post(path, json={"reason": "x"}, headers=tokens.officer(MUNICIPALITY))).status_code == 403
+    missing = await feedback.post(path, json={}, headers=tokens.officer(WATER))
+    assert missing.status_code == 422 and missing.json()["error"]["details"][0]["field"] == "reason"
+    handed = await feedback.post(path, json={"reason": "storm drain, not sewage"}, headers=tokens.officer(WATER))
+    assert handed.status_code == 200, handed.text
+    assert handed.json()["status"] == "routed"
+    case = (await feedback.get(f"/complaints/{complaint_id}", headers=citizen)).json()
+    assert (case["agency"], case["unit"]) == (MUNICIPALITY, "stormwater")
+    assert (await feedback.get(f"/complaints/{complaint_id}", headers=tokens.officer(WATER))).status_code == 403
+
+    events = await events_of(kafka_bootstrap_servers, complaint_id, count=6)
+    changes = [(p["previous_status"], p["status"], p["agency"]) for t, p in events if t == "ComplaintStatusChanged"]
+    assert changes == [
+        ("submitted", "routed", WATER),
+        ("routed", "submitted", WATER),
+        ("submitted", "routed", MUNICIPALITY),
+    ]
+    assert [p["by"] for t, p in events if t == "ComplaintRouted"] == ["rule", "handback"]
+    assert all("storm drain" not in json.dumps(p) for _, p in events), "the reason stays in the service"
+
+    # The municipality hands it back too: no other agency's category is left, so triage.
+    again = await feedback.post(path, json={"reason": "private property"}, headers=tokens.officer(MUNICIPALITY))
+    assert again.status_code == 200 and again.json()["status"] == "submitted"
+    queued = {c["complaint_id"]: c for c in (await feedback.get("/triage", headers=operator)).json()}
+    assert queued[complaint_id]["reason"] == "private property"
+    assert queued[complaint_id]["agency"] is None
+
+
+async def test_waiting_for_the_citizen_resumes_when_they_reply(feedback, tokens, kafka_bootstrap_servers):
+    citizen, officer = tokens.citizen(), tokens.officer(WATER)
+    complaint_id = (await file(feedback, citizen))["complaint_id"]
+    waiting = await move(feedback, complaint_id, officer, "acknowledged", "waiting_for_citizen")
+    assert waiting["status"] == "waiting_for_citizen"
+    code = (await feedback.get(f"/complaints/{complaint_id}", headers=citizen)).json()["tracking_code"]
+    tracked = (await feedback.get(f"/complaints/track/{code}")).json()
+    assert tracked["status_label"] == {"ar": "بانتظار رد المواطن", "en": "Waiting for your reply"}
+
+    path = f"/complaints/{complaint_id}/replies"
+    assert (await feedback.post(path, json={"message": "x"}, headers=tokens.citizen())).status_code == 403
+    replied = await feedback.post(path, json={"message": "The leak is by house 12"}, headers=citizen)
+    assert replied.status_code == 201, replied.text
+    assert replied.json()["status"] == "in_progress"
+    assert replied.json()["messages"][0]["message"] == "The leak is by house 12"
+
+    events = await events_of(kafka_bootstrap_servers, complaint_id, count=6)
+    last = [p for t, p in events if t == "ComplaintStatusChanged"][-1]
+    assert (last["previous_status"], last["status"], last["sequence"]) == ("waiting_for_citizen", "in_progress", 4)
+    assert all("house 12" not in json.dumps(p) for _, p in events)
+
+
+async def test_the_citizen_reopens_a_resolution_within_the_window(feedback, tokens, kafka_bootstrap_servers):
+    citizen, officer = tokens.citizen(), tokens.officer(WATER)
+    complaint_id = (await file(feedback, citizen))["complaint_id"]
+    await move(feedback, complaint_id, officer, "acknowledged", "in_progress")
+    path = f"/complaints/{complaint_id}/reopen"
+    early = await feedback.post(path, json={"reason": "not fixed"}, headers=citizen)
+    assert early.status_code == 409, "only a resolved case is reopened"
+    await move(feedback, complaint_id, officer, "resolved")
+
+    assert (await feedback.post(path, json={"reason": "not fixed"}, headers=tokens.citizen())).status_code == 403
+    assert (await feedback.post(path, json={"reason": "not fixed"}, headers=officer)).status_code == 403
+    reopened = await feedback.post(path, json={"reason": "still leaking, call me 99123456"}, headers=citizen)
+    assert reopened.status_code == 200, reopened.text
+    assert reopened.json()["status"] == "in_progress"
+
+    events = await events_of(kafka_bootstrap_servers, complaint_id, count=8)
+    reopened_event = next(p for t, p in events if t == "ComplaintReopened")
+    assert reopened_event["agency"] == WATER and reopened_event["category"] == "water-leak"
+    assert reopened_event["resolved_at"] <= reopened_event["reopened_at"]
+    assert all("99123456" not in json.dumps(p) for _, p in events)
+
+
+async def test_a_resolution_older_than_the_window_stays_resolved(
+    kafka_bootstrap_servers, mongodb_url, jwt_keys, tokens
+):
+    settings = make_settings(kafka_bootstrap_servers, mongodb_url, jwt_keys, reopen_days=0)
+    async with running(create_app(settings)) as client:
+        await register(client, tokens, WATER, "water-leak", "networks")
+        citizen, officer = tokens.citizen(), tokens.officer(WATER)
+        complaint_id = (await file(client, citizen))["complaint_id"]
+        await move(client, complaint_id, officer, "acknowledged", "in_progress", "resolved")
+        late = await client.post(f"/complaints/{complaint_id}/reopen", json={"reason": "again"}, headers=citizen)
+        assert late.status_code == 409
+        assert "within 0 days" in late.json()["error"]["message"]
+        assert (await client.get(f"/complaints/{complaint_id}", headers=citizen)).json()["status"] == "resolved"
+
+
+async def test_internal_notes_are_for_staff_only_and_in_no_event(feedback, tokens, kafka_bootstrap_servers):
+    citizen, officer = tokens.citizen(), tokens.officer(WATER)
+    filed = await file(feedback, citizen)
+    complaint_id = filed["complaint_id"]
+    path = f"/complaints/{complaint_id}/notes"
+    secret_note = "supervisor thinks the citizen is exaggerating"
+
+    assert (await feedback.post(path, json={"text": "x"}, headers=citizen)).status_code == 403
+    assert (await feedback.post(path, json={"text": "x"}, headers=tokens.officer(MUNICIPALITY))).status_code == 403
+    noted = await feedback.post(path, json={"text": secret_note}, headers=officer)
+    assert noted.status_code == 201, noted.text
+    assert [n["text"] for n in noted.json()["notes"]] == [secret_note]
+    await move(feedback, complaint_id, officer, "acknowledged")
+
+    staff_view = (await feedback.get(f"/complaints/{complaint_id}", headers=officer)).json()
+    assert staff_view["notes"][0]["text"] == secret_note
+    listed = (await feedback.get("/complaints", headers=officer)).json()
+    assert listed[0]["notes"][0]["text"] == secret_note
+    for view in (
+        await feedback.get(f"/complaints/{complaint_id}", headers=citizen),
+        await feedback.get("/complaints/mine", headers=citizen),
+        await feedback.get(f"/complaints/track/{filed['tracking_code']}"),
+    ):
+        assert view.status_code == 200
+        assert secret_note not in view.text and '"notes"' not in view.text
+
+    events = await events_of(kafka_bootstrap_servers, complaint_id, count=4)
+    assert len(events) == 4, "filed, routed (change and ComplaintRouted), acknowledged; the note adds none"
+    assert all(secret_note not in json.dumps(p) for _, p in events)
+
+
+async def test_location_and_attachments_are_kept_and_validated(feedback, tokens):
+    citizen = tokens.citizen()
+    links = [f"https://media.example.om/{i}.jpg" for i in range(5)]
+    filed = await file(feedback, citizen, latitude=23.588, longitude=58.3829, attachments=links)
+    case = (await feedback.get(f"/complaints/{filed['complaint_id']}", headers=citizen)).json()
+    assert (case["latitude"], case["longitude"], case["attachments"]) == (23.588, 58.3829, links)
+
+    for change, field in (
+        ({"latitude": 40.7, "longitude": 58.4}, "latitude"),
+        ({"latitude": 23.6, "longitude": 74.0}, "longitude"),
+        ({"attachments": [*links, "https://media.example.om/6.jpg"]}, "attachments"),
+        ({"attachments": ["http://media.example.om/1.jpg"]}, "attachments"),
+    ):
+        response = await feedback.post("/complaints", json={**COMPLAINT, **change}, headers=citizen)
+        assert response.status_code == 422, change
+        assert [d["field"] for d in response.json()["error"]["details"]] == [field]
