@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from reporting.rebuild import rebuild
 from reporting.store import ReadModel
-from reporting.views import TransparencyViews
+from reporting.views import TransparencyViews, VolumeKey
 from sharik.http import CurrentUser
 
 router = APIRouter(prefix="/transparency", tags=["transparency"])
@@ -44,6 +44,33 @@ async def ballot(ballot_id: str, views: Views) -> dict[str, Any]:
 async def complaints_summary(views: Views, agency: str | None = None) -> dict[str, Any]:
     """Complaints by status, overall and per agency."""
     return await views.complaints(agency=agency)
+
+
+@router.get("/complaints/volumes")
+async def complaint_volumes(views: Views, agency: str | None = None, by: VolumeKey = "category") -> dict[str, Any]:
+    """Complaints counted by category, governorate or agency, largest first."""
+    return await views.volumes(agency=agency, by=by)
+
+
+@router.get("/complaints/timings")
+async def complaint_timings(views: Views, agency: str | None = None) -> dict[str, Any]:
+    """Median wall-clock hours from filing to first acknowledgement and to first
+    resolution, with how many complaints each median is over."""
+    return await views.timings(agency=agency)
+
+
+@router.get("/complaints/sla")
+async def complaint_sla(views: Views, agency: str | None = None) -> dict[str, Any]:
+    """SLA compliance per deadline (acknowledge, resolve), in business time as the
+    feedback service's escalations measure it: met, missed, percent met."""
+    return await views.sla(agency=agency)
+
+
+@router.get("/satisfaction")
+async def satisfaction(views: Views, agency: str | None = None) -> dict[str, Any]:
+    """Reporters' ratings of complaint handling (count, average, 1..5 distribution), and
+    per service: citizens' ratings overall and per dimension, mystery-shopper scores."""
+    return await views.satisfaction(agency=agency)
 
 
 @router.get("/notifications")

@@ -12,7 +12,8 @@ def subscribe_projections(broker: KafkaBroker, *, group_id: str, read_model: Rea
     """One subscriber per consumed topic, dispatching each event to its projection."""
 
     async def apply(envelope: Envelope) -> None:
-        await read_model.apply(project(envelope.event))
+        for change in project(envelope.event):
+            await read_model.apply(change)
 
     for topic in TOPICS:
         handlers = {event: apply for event in PROJECTIONS if event.topic == topic}

@@ -26,7 +26,10 @@ def create_app(
     subscribe_projections(runtime.broker, group_id=runtime.group_id, read_model=read_model)
     return runtime.app(
         title="Sharik reporting",
-        description="The public transparency view: campaigns, ballot results, complaints, notifications.",
+        description=(
+            "The public transparency view: campaigns, ballot results, complaints (volumes, timings,"
+            " SLA compliance, satisfaction), service ratings, notifications."
+        ),
         routers=[api.router, api.admin],
         state={"views": TransparencyViews(read_model), "read_model": read_model},
     )

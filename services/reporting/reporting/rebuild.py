@@ -80,7 +80,8 @@ async def _replay(read_model: ReadModel, record: ConsumerRecord) -> str:
         return SKIPPED
     if type(envelope.event) not in PROJECTIONS:
         return SKIPPED
-    await read_model.apply(project(envelope.event))
+    for change in project(envelope.event):
+        await read_model.apply(change)
     return envelope.event.name
 
 

@@ -7,9 +7,16 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from reporting.projections import Change
-from reporting.projections.change import BALLOTS, CAMPAIGNS, COMPLAINTS, DELIVERIES
+from reporting.projections.change import (
+    BALLOTS,
+    CAMPAIGNS,
+    COMPLAINTS,
+    DELIVERIES,
+    SERVICE_EVALUATIONS,
+    SERVICE_RATINGS,
+)
 
-COLLECTIONS = (CAMPAIGNS, BALLOTS, COMPLAINTS, DELIVERIES)
+COLLECTIONS = (CAMPAIGNS, BALLOTS, COMPLAINTS, DELIVERIES, SERVICE_RATINGS, SERVICE_EVALUATIONS)
 
 
 class ReadModel:
@@ -24,6 +31,8 @@ class ReadModel:
         await self.db[BALLOTS].create_index([("agency", ASCENDING)])
         await self.db[COMPLAINTS].create_index([("agency", ASCENDING), ("status", ASCENDING)])
         await self.db[DELIVERIES].create_index([("cause_id", ASCENDING)])
+        await self.db[SERVICE_RATINGS].create_index([("agency", ASCENDING), ("service_code", ASCENDING)])
+        await self.db[SERVICE_EVALUATIONS].create_index([("agency", ASCENDING), ("service_code", ASCENDING)])
 
     async def apply(self, change: Change) -> None:
         """Upsert the change's document; a change whose guard fails does nothing."""

@@ -1,12 +1,24 @@
 """Read side: what the transparency pages show, computed from the read model with
 queries and aggregations (never from counters kept beside it)."""
 
-from typing import Any
+from datetime import datetime
+from statistics import median
+from typing import Any, Literal
 
-from reporting.projections.change import BALLOTS, CAMPAIGNS, COMPLAINTS, DELIVERIES
+from reporting.projections.change import (
+    BALLOTS,
+    CAMPAIGNS,
+    COMPLAINTS,
+    DELIVERIES,
+    SERVICE_EVALUATIONS,
+    SERVICE_RATINGS,
+)
 from reporting.projections.deliveries import OUTCOMES
 from reporting.store import ReadModel
 from sharik.errors import NotFound
+
+VolumeKey = Literal["category", "governorate", "agency"]
+SCORES = range(1, 6)
 
 
 class TransparencyViews:
@@ -47,6 +59,77 @@ class TransparencyViews:
             "agencies": [{"agency": name, **_tally(agencies[name])} for name in sorted(agencies)],
         }
 
+    async def volumes(self, *, agency: str | None, by: VolumeKey) -> dict[str, Any]:
+        """Complaints counted by category, governorate or agency, largest first."""
+        pipeline = [{"$match": _of(agency)}, {"$group": {"_id": f"${by}", "count": {"$sum": 1}}}]
+        rows = [row async for row in await self._db[COMPLAINTS].aggregate(pipeline)]
+        rows.sort(key=lambda row: (-row["count"], str(row["_id"])))
+        return {
+            "agency": agency,
+            "by": by,
+            "total": sum(row["count"] for row in rows),
+            "counts": [{by: row["_id"], "count": row["count"]} for row in rows],
+        }
+
+    async def timings(self, *, agency: str | None) -> dict[str, Any]:
+        """Median wall-clock hours from filing to first acknowledgement and to first
+        resolution, over the complaints that got there."""
+        return {
+            "agency": agency,
+            "unit": "hours",
+            "clock": "wall",
+            "acknowledge": await self._durations(agency, "acknowledged_at"),
+            "resolve": await self._durations(agency, "resolved_at"),
+        }
+
+    async def _durations(self, agency: str | None, reached: str) -> dict[str, Any]:
+        query = {**_of(agency), reached: {"$exists": True}, "filed_at": {"$exists": True}}
+        cursor = self._db[COMPLAINTS].find(query, {"filed_at": 1, reached: 1})
+        hours = [_hours(doc["filed_at"], doc[reached]) async for doc in cursor]
+        return {"count": len(hours), "median_hours": round(median(hours), 2) if hours else None}
+
+    async def sla(self, *, agency: str | None) -> dict[str, Any]:
+        """Per deadline (acknowledge, resolve): complaints that met it (reached it with no
+        escalation for it) and that missed it (escalated), and the share met."""
+        figures = {}
+        for target, reached in (("acknowledge", "acknowledged_at"), ("resolve", "resolved_at")):
+            missed_it = f"{target}_missed"
+            met = await self._db[COMPLAINTS].count_documents(
+                {**_of(agency), reached: {"$exists": True}, missed_it: {"$exists": False}}
+            )
+            missed = await self._db[COMPLAINTS].count_documents({**_of(agency), missed_it: True})
+            figures[target] = {"met": met, "missed": missed, "compliance_percent": _percent(met, met + missed)}
+        return {"agency": agency, "clock": "business", **figures}
+
+    async def satisfaction(self, *, agency: str | None) -> dict[str, Any]:
+        """How reporters rated the handling of their complaints, and how citizens and
+        mystery shoppers judged each service."""
+        rated = {**_of(agency), "rated_score": {"$exists": True}}
+        pipeline = [{"$match": rated}, {"$group": {"_id": "$rated_score", "count": {"$sum": 1}}}]
+        distribution = dict.fromkeys(SCORES, 0)
+        async for row in await self._db[COMPLAINTS].aggregate(pipeline):
+            distribution[row["_id"]] = row["count"]
+        count = sum(distribution.values())
+        handling = {
+            "count": count,
+            "average": _average(sum(score * n for score, n in distribution.items()), count),
+            "distribution": {str(score): n for score, n in distribution.items()},
+        }
+        return {"agency": agency, "handling": handling, "services": await self._services(agency)}
+
+    async def _services(self, agency: str | None) -> list[dict[str, Any]]:
+        # Dimension names vary per service and FerretDB groups only on scalar fields,
+        # so the ratings are folded here rather than in an aggregation.
+        services: dict[tuple[str, str], _Service] = {}
+        fields = {"agency": 1, "service_code": 1, "overall": 1, "dimensions": 1}
+        async for rating in self._db[SERVICE_RATINGS].find(_of(agency), fields):
+            services.setdefault((rating["agency"], rating["service_code"]), _Service()).rate(rating)
+        async for evaluation in self._db[SERVICE_EVALUATIONS].find(_of(agency), {**fields, "score": 1}):
+            services.setdefault((evaluation["agency"], evaluation["service_code"]), _Service()).evaluate(evaluation)
+        return [
+            {"agency": key[0], "service_code": key[1], **services[key].figures()} for key in sorted(services)
+        ]
+
     async def notifications(self, *, cause_id: str | None) -> dict[str, Any]:
         """Deliveries sent and failed, overall and per channel (optionally for one cause)."""
         pipeline = [
@@ -79,6 +162,50 @@ class TransparencyViews:
             "complaints": {"total": complaints["total"], "by_status": complaints["by_status"]},
             "notifications": await self.notifications(cause_id=None),
         }
+
+
+class _Service:
+    """Running sums of one service's ratings and evaluations."""
+
+    def __init__(self) -> None:
+        self.ratings = 0
+        self.overall = 0
+        self.dimensions: dict[str, tuple[int, int]] = {}  # name → (ratings, sum)
+        self.evaluations = 0
+        self.scores = 0.0
+
+    def rate(self, rating: dict[str, Any]) -> None:
+        self.ratings += 1
+        self.overall += rating["overall"]
+        for name, score in (rating.get("dimensions") or {}).items():
+            count, total = self.dimensions.get(name, (0, 0))
+            self.dimensions[name] = (count + 1, total + score)
+
+    def evaluate(self, evaluation: dict[str, Any]) -> None:
+        self.evaluations += 1
+        self.scores += evaluation["score"]
+
+    def figures(self) -> dict[str, Any]:
+        dimensions = {
+            name: {"count": count, "average": _average(total, count)}
+            for name, (count, total) in sorted(self.dimensions.items())
+        }
+        return {
+            "ratings": {"count": self.ratings, "average": _average(self.overall, self.ratings), "dimensions": dimensions},
+            "evaluations": {"count": self.evaluations, "average_score": _average(self.scores, self.evaluations)},
+        }
+
+
+def _average(total: float, count: int) -> float | None:
+    return round(total / count, 2) if count else None
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _hours(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds() / 3600
 
 
 def _of(agency: str | None) -> dict[str, Any]:

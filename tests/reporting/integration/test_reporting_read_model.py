@@ -34,6 +34,11 @@ async def read_model(mongodb_url):
     await client.close()
 
 
+async def apply(model: ReadModel, event) -> None:
+    for change in project(event):
+        await model.apply(change)
+
+
 async def documents(model: ReadModel, collection: str) -> list[dict]:
     return await model[collection].find().sort("_id", 1).to_list()
 
@@ -83,20 +88,20 @@ BALLOT_EVENTS = [
 async def test_every_order_and_every_repeat_converges_to_the_same_document(read_model, events, collection):
     await read_model.drop()
     for event in events:
-        await read_model.apply(project(event))
+        await apply(read_model, event)
     expected = await documents(read_model, collection)
     for order in permutations(events):
         await read_model.drop()
         for event in order + order:
-            await read_model.apply(project(event))
+            await apply(read_model, event)
         assert await documents(read_model, collection) == expected, [type(e).__name__ for e in order]
 
 
 async def test_a_stale_status_change_does_not_regress_the_complaint(read_model):
     for event in COMPLAINT_EVENTS:
-        await read_model.apply(project(event))
-    await read_model.apply(project(status(2, "in_progress", "routed")))
-    await read_model.apply(project(COMPLAINT_EVENTS[0]))
+        await apply(read_model, event)
+    await apply(read_model, status(2, "in_progress", "routed"))
+    await apply(read_model, COMPLAINT_EVENTS[0])
     [complaint] = await documents(read_model, "complaints")
     assert (complaint["status"], complaint["sequence"], complaint["category"]) == ("resolved", 3, "roads")
 
@@ -110,7 +115,7 @@ async def test_a_delivery_counts_once_and_a_retried_failure_counts_as_sent(read_
     ]
     failed = NotificationFailed(delivery_id="d2", channel="email", error="bounced", failed_at=NOW, **common)
     for event in [*retried, failed, failed]:
-        await read_model.apply(project(event))
+        await apply(read_model, event)
 
     views = TransparencyViews(read_model)
     assert await views.notifications(cause_id="b1") == {

@@ -19,9 +19,15 @@ from reporting.main import create_app
 from reporting.projections import TOPICS as CONSUMED
 from reporting.rebuild import main as rebuild_command
 from sharik.events import TOPICS as PARTITIONS
-from sharik.events import Envelope, Event, LocalizedText
+from sharik.events import CATALOG, Envelope, Event, LocalizedText
 from sharik.events.consultation import CampaignLaunched
-from sharik.events.feedback import ComplaintFiled, ComplaintStatusChanged
+from sharik.events.feedback import (
+    ComplaintFiled,
+    ComplaintRated,
+    ComplaintStatusChanged,
+    ServiceEvaluated,
+    ServiceRated,
+)
 from sharik.events.notifier import NotificationFailed, NotificationSent
 from sharik.events.voting import BallotClosed, BallotOpened, BallotOption, OptionCount, ResultPublished
 from tests.support.service import Tokens, running, unique_database
@@ -29,6 +35,7 @@ from tests.support.service import Tokens, running, unique_database
 pytestmark = pytest.mark.integration
 
 NOW = datetime.now(UTC)
+ESCALATED = CATALOG.get("om.sharik.feedback.ComplaintEscalated.v1")
 DEADLINE_SECONDS = 120
 
 
@@ -337,6 +344,152 @@ async def test_notifications_are_counted_per_channel_once_per_delivery(reporting
     }
 
 
+def feedback_history(agency: str) -> list[Event]:
+    """Two complaints handled (acknowledged after 2h and 6h, resolved after 10h and
+    30h) and rated 5 and 2, the second escalated for acknowledging late (where the
+    catalog has escalations); one filed in another governorate; one service rated by
+    two citizens (one revising) and evaluated once."""
+    events: list[Event] = []
+    for hours, score, governorate in ((2, 5, "Muscat"), (6, 2, "Muscat")):
+        complaint_id = str(ULID())
+        events.append(ComplaintFiled(
+            complaint_id=complaint_id, agency=agency, kind="complaint", category="roads",
+            governorate=governorate, filed_at=NOW,
+        ))
+        for sequence, (status, previous, after) in enumerate(
+            [("routed", "submitted", 1), ("acknowledged", "routed", hours),
+             ("in_progress", "acknowledged", hours), ("resolved", "in_progress", hours * 5)],
+            start=1,
+        ):
+            events.append(ComplaintStatusChanged(
+                complaint_id=complaint_id, agency=agency, status=status, previous_status=previous,
+                sequence=sequence, changed_at=NOW + timedelta(hours=after),
+            ))
+        events.append(ComplaintRated(
+            complaint_id=complaint_id, agency=agency, category="roads", governorate=governorate, score=score,
+            rated_at=NOW + timedelta(days=2),
+        ))
+    if ESCALATED is not None:
+        events.append(ESCALATED(
+            complaint_id=complaint_id, agency=agency, category="roads", target="acknowledge", level="unit_head",
+            breach_id=f"{complaint_id}:acknowledge:1", deadline=NOW, escalated_at=NOW,
+        ))
+    events.append(ComplaintFiled(
+        complaint_id=str(ULID()), agency=agency, kind="suggestion", category="parks", governorate="Dhofar", filed_at=NOW,
+    ))
+    first, second = str(ULID()), str(ULID())
+    rated = dict(service_code="building-permit", agency=agency, channel="web", rated_at=NOW)
+    events += [
+        ServiceRated(rating_id=first, revision=1, overall=1, dimensions={"speed": 1}, **rated),
+        ServiceRated(rating_id=first, revision=2, overall=4, dimensions={"speed": 3, "ease": 5}, **rated),
+        ServiceRated(rating_id=second, revision=1, overall=5, dimensions={"speed": 5}, **rated),
+        ServiceEvaluated(
+            evaluation_id=str(ULID()), service_code="building-permit", agency=agency, channel="service_centre",
+            score=75.0, items_passed=3, items_total=4, visited_at=NOW, evaluated_at=NOW,
+        ),
+    ]
+    return events
+
+
+FEEDBACK_VOLUMES = [{"category": "roads", "count": 2}, {"category": "parks", "count": 1}]
+FEEDBACK_TIMINGS = {"count": 2, "median_hours": 4.0}, {"count": 2, "median_hours": 20.0}
+FEEDBACK_SLA = (
+    {"met": 1, "missed": 1, "compliance_percent": 50.0} if ESCALATED else {"met": 2, "missed": 0, "compliance_percent": 100.0},
+    {"met": 2, "missed": 0, "compliance_percent": 100.0},
+)
+FEEDBACK_SERVICE = {
+    "service_code": "building-permit",
+    "ratings": {
+        "count": 2,
+        "average": 4.5,
+        "dimensions": {"ease": {"count": 1, "average": 5.0}, "speed": {"count": 2, "average": 4.0}},
+    },
+    "evaluations": {"count": 1, "average_score": 75.0},
+}
+
+
+def feedback_complete(satisfaction: dict) -> bool:
+    services = satisfaction["services"]
+    return (
+        satisfaction["handling"]["count"] == 2
+        and len(services) == 1
+        and services[0]["ratings"]["average"] == 4.5
+        and services[0]["evaluations"]["count"] == 1
+    )
+
+
+async def feedback_answers(client, agency: str) -> dict:
+    """The feedback figures the public sees about one agency."""
+    params = {"agency": agency}
+    return {
+        "volumes": {
+            by: (await client.get("/transparency/complaints/volumes", params={**params, "by": by})).json()
+            for by in ("category", "governorate", "agency")
+        },
+        "timings": (await client.get("/transparency/complaints/timings", params=params)).json(),
+        "sla": (await client.get("/transparency/complaints/sla", params=params)).json(),
+        "satisfaction": (await client.get("/transparency/satisfaction", params=params)).json(),
+    }
+
+
+async def test_feedback_figures_appear_and_duplicates_change_nothing(reporting, producer, agency):
+    events = feedback_history(agency)
+    for event in events:
+        await send(producer, envelope(event))
+    await eventually(json_of(reporting, "/transparency/satisfaction", agency=agency), feedback_complete)
+    await eventually(
+        json_of(reporting, "/transparency/complaints/timings", agency=agency),
+        lambda t: t["resolve"]["count"] == 2 and t["acknowledge"]["count"] == 2,
+    )
+    await eventually(
+        json_of(reporting, "/transparency/complaints/volumes", agency=agency), lambda v: v["total"] == 3
+    )
+    answered = await feedback_answers(reporting, agency)
+    assert answered["volumes"]["category"]["counts"] == FEEDBACK_VOLUMES
+    assert answered["volumes"]["governorate"]["counts"] == [
+        {"governorate": "Muscat", "count": 2}, {"governorate": "Dhofar", "count": 1},
+    ]
+    assert answered["volumes"]["agency"]["counts"] == [{"agency": agency, "count": 3}]
+    timings = answered["timings"]
+    assert (timings["unit"], timings["clock"]) == ("hours", "wall")
+    assert (timings["acknowledge"], timings["resolve"]) == FEEDBACK_TIMINGS
+    await eventually(
+        json_of(reporting, "/transparency/complaints/sla", agency=agency),
+        lambda sla: (sla["acknowledge"], sla["resolve"]) == FEEDBACK_SLA,
+    )
+    answered["sla"] = (await reporting.get("/transparency/complaints/sla", params={"agency": agency})).json()
+    assert answered["sla"]["clock"] == "business"
+    satisfaction = answered["satisfaction"]
+    assert satisfaction["handling"] == {
+        "count": 2, "average": 3.5, "distribution": {"1": 0, "2": 1, "3": 0, "4": 0, "5": 1},
+    }
+    assert satisfaction["services"] == [{"agency": agency, **FEEDBACK_SERVICE}]
+
+    # Everything again, then a marker on each topic: once the markers show, the copies
+    # before them on the same partitions have been consumed.
+    complaint_marker = ComplaintFiled(
+        complaint_id=str(ULID()), agency=agency, kind="report", category="marker", filed_at=NOW
+    )
+    service_marker = ServiceEvaluated(
+        evaluation_id=str(ULID()), service_code="marker", agency=agency, channel="web",
+        score=0, items_passed=0, items_total=1, visited_at=NOW, evaluated_at=NOW,
+    )
+    for event in events:
+        await send(producer, envelope(event), partition=0)
+    await send(producer, envelope(complaint_marker), partition=0)
+    await send(producer, envelope(service_marker), partition=0)
+    await eventually(json_of(reporting, "/transparency/complaints/volumes", agency=agency), lambda v: v["total"] == 4)
+    await eventually(json_of(reporting, "/transparency/satisfaction", agency=agency), lambda s: len(s["services"]) == 2)
+    again = await feedback_answers(reporting, agency)
+    assert again["timings"] == answered["timings"]
+    assert again["sla"] == answered["sla"]
+    assert again["satisfaction"]["handling"] == answered["satisfaction"]["handling"]
+    assert again["satisfaction"]["services"][0] == answered["satisfaction"]["services"][0]
+    assert again["volumes"]["category"]["counts"] == [
+        {"category": "roads", "count": 2}, {"category": "marker", "count": 1}, {"category": "parks", "count": 1},
+    ]
+
+
 async def answers(client, agency: str, ballot_id: str, cause_id: str) -> dict:
     """Everything the public sees about one agency (notifications of one cause)."""
     summary = (await client.get("/transparency/summary", params={"agency": agency})).json()
@@ -348,6 +501,7 @@ async def answers(client, agency: str, ballot_id: str, cause_id: str) -> dict:
         "ballots": (await client.get("/transparency/ballots", params={"agency": agency})).json(),
         "ballot": (await client.get(f"/transparency/ballots/{ballot_id}")).json(),
         "notifications": (await client.get("/transparency/notifications", params={"cause_id": cause_id})).json(),
+        "feedback": await feedback_answers(client, agency),
     }
 
 
@@ -361,9 +515,25 @@ async def test_a_rebuild_from_the_topics_gives_the_same_answers(
         cause_id=ballot_id, attempts=3, error="timeout", failed_at=NOW,
     )
     await send(producer, envelope(failed))
-    await eventually(json_of(reporting, "/transparency/summary", agency=agency), complete)
+    for event in feedback_history(agency):
+        await send(producer, envelope(event))
+    await eventually(json_of(reporting, "/transparency/satisfaction", agency=agency), feedback_complete)
+    await eventually(
+        json_of(reporting, "/transparency/summary", agency=agency),
+        lambda s: s["campaigns_launched"] == 1 and s["votes_cast"] == 5 and s["complaints"]["by_status"]
+        == {"routed": 1, "submitted": 2, "resolved": 2},
+    )
     await eventually(json_of(reporting, "/transparency/notifications", cause_id=ballot_id), lambda n: n["failed"] == 1)
+    await eventually(
+        json_of(reporting, "/transparency/complaints/timings", agency=agency), lambda t: t["resolve"]["count"] == 2
+    )
+    await eventually(
+        json_of(reporting, "/transparency/complaints/sla", agency=agency),
+        lambda sla: (sla["acknowledge"], sla["resolve"]) == FEEDBACK_SLA,
+    )
     before = await answers(reporting, agency, ballot_id, ballot_id)
+    assert (before["feedback"]["timings"]["acknowledge"], before["feedback"]["timings"]["resolve"]) == FEEDBACK_TIMINGS
+    assert before["feedback"]["satisfaction"]["services"] == [{"agency": agency, **FEEDBACK_SERVICE}]
 
     assert (await reporting.post("/admin/rebuild")).status_code == 401
     for role in ("citizen", "auditor"):
@@ -372,6 +542,7 @@ async def test_a_rebuild_from_the_topics_gives_the_same_answers(
     assert rebuilt.status_code == 200, rebuilt.text
     applied = rebuilt.json()["applied"]
     assert applied.get("CampaignLaunched", 0) >= 1 and applied.get("ResultPublished", 0) >= 1, applied
+    assert applied.get("ServiceRated", 0) >= 3 and applied.get("ComplaintRated", 0) >= 2, applied
     assert await answers(reporting, agency, ballot_id, ballot_id) == before
 
     # The console command does the same from the service's REPORTING_* settings.

@@ -15,11 +15,17 @@ QUESTION = LocalizedText(ar="ما موضوع المنتدى؟", en="Which forum 
 
 
 def test_every_public_topic_but_votes_is_consumed():
-    assert TOPICS == ["consultation.campaigns", "feedback.complaints", "notifier.deliveries", "voting.ballots"]
+    assert TOPICS == [
+        "consultation.campaigns",
+        "feedback.complaints",
+        "feedback.services",
+        "notifier.deliveries",
+        "voting.ballots",
+    ]
 
 
 def test_a_launched_campaign_is_upserted_by_its_id_with_its_labels_as_received():
-    change = project(
+    [change] = project(
         CampaignLaunched(
             campaign_id="c1",
             agency="mtcit",
@@ -37,7 +43,7 @@ def test_a_launched_campaign_is_upserted_by_its_id_with_its_labels_as_received()
 
 
 def test_the_events_of_a_ballot_set_disjoint_fields_so_their_order_does_not_matter():
-    opened = project(
+    [opened] = project(
         BallotOpened(
             ballot_id="b1",
             agency="mtcit",
@@ -48,8 +54,8 @@ def test_the_events_of_a_ballot_set_disjoint_fields_so_their_order_does_not_matt
             closes_at=NOW,
         )
     )
-    closed = project(BallotClosed(ballot_id="b1", agency="mtcit", closed_at=NOW, votes_cast=3))
-    result = project(
+    [closed] = project(BallotClosed(ballot_id="b1", agency="mtcit", closed_at=NOW, votes_cast=3))
+    [result] = project(
         ResultPublished(
             ballot_id="b1",
             agency="mtcit",
@@ -70,7 +76,7 @@ def test_the_events_of_a_ballot_set_disjoint_fields_so_their_order_does_not_matt
 
 
 def test_a_filing_sets_status_only_on_insert_and_keeps_no_reporter_id():
-    change = project(
+    [change] = project(
         ComplaintFiled(
             complaint_id="k1",
             agency="mm",
@@ -88,7 +94,7 @@ def test_a_filing_sets_status_only_on_insert_and_keeps_no_reporter_id():
 
 
 def test_a_status_change_applies_only_over_a_lower_sequence():
-    change = project(
+    [change] = project(
         ComplaintStatusChanged(
             complaint_id="k1", agency="mm", status="routed", previous_status="submitted", sequence=4, changed_at=NOW
         )
@@ -101,8 +107,8 @@ def test_a_status_change_applies_only_over_a_lower_sequence():
 
 def test_deliveries_are_keyed_by_delivery_id_and_their_outcome_only_rises():
     common = dict(delivery_id="d1", subscription_id="s1", channel="sms", cause_type="BallotOpened", cause_id="b1")
-    sent = project(NotificationSent(**common, attempts=1, sent_at=NOW))
-    failed = project(NotificationFailed(**common, attempts=3, error="timeout", failed_at=NOW))
+    [sent] = project(NotificationSent(**common, attempts=1, sent_at=NOW))
+    [failed] = project(NotificationFailed(**common, attempts=3, error="timeout", failed_at=NOW))
     assert sent.key == failed.key == "d1"
     assert sent.update["$max"] == {"outcome": SENT}
     assert failed.update["$max"] == {"outcome": FAILED}

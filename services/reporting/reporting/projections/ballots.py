@@ -9,20 +9,20 @@ from reporting.projections.change import BALLOTS, Change
 from sharik.events.voting import BallotClosed, BallotOpened, ResultPublished
 
 
-def ballot_opened(event: BallotOpened) -> Change:
+def ballot_opened(event: BallotOpened) -> list[Change]:
     """The ballot's question, options and window."""
     fields = event.model_dump(exclude={"ballot_id"})
-    return Change(BALLOTS, event.ballot_id, {"$set": {**fields, "opened": True}})
+    return [Change(BALLOTS, event.ballot_id, {"$set": {**fields, "opened": True}})]
 
 
-def ballot_closed(event: BallotClosed) -> Change:
+def ballot_closed(event: BallotClosed) -> list[Change]:
     """The ballot stopped accepting votes after `votes_cast` votes."""
     fields = {"agency": event.agency, "closed": True, "closed_at": event.closed_at, "votes_cast": event.votes_cast}
-    return Change(BALLOTS, event.ballot_id, {"$set": fields})
+    return [Change(BALLOTS, event.ballot_id, {"$set": fields})]
 
 
-def result_published(event: ResultPublished) -> Change:
+def result_published(event: ResultPublished) -> list[Change]:
     """The final counts per option and the outcome."""
     result = event.model_dump(include={"counts", "total_votes", "outcome", "winners", "published_at"})
     fields = {"agency": event.agency, "question": event.question.model_dump(), "result": result}
-    return Change(BALLOTS, event.ballot_id, {"$set": fields})
+    return [Change(BALLOTS, event.ballot_id, {"$set": fields})]

@@ -4,7 +4,7 @@ from reporting.projections.change import CAMPAIGNS, Change
 from sharik.events.consultation import CampaignLaunched
 
 
-def campaign_launched(event: CampaignLaunched) -> Change:
+def campaign_launched(event: CampaignLaunched) -> list[Change]:
     """A campaign is public from its launch; the event carries all of it."""
     fields = event.model_dump(exclude={"campaign_id"})
-    return Change(CAMPAIGNS, event.campaign_id, {"$set": fields})
+    return [Change(CAMPAIGNS, event.campaign_id, {"$set": fields})]

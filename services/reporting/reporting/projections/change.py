@@ -7,6 +7,8 @@ CAMPAIGNS = "campaigns"
 BALLOTS = "ballots"
 COMPLAINTS = "complaints"
 DELIVERIES = "deliveries"
+SERVICE_RATINGS = "service_ratings"
+SERVICE_EVALUATIONS = "service_evaluations"
 
 
 @dataclass(frozen=True)

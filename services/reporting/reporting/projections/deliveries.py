@@ -11,19 +11,19 @@ SENT = 2
 OUTCOMES = {FAILED: "failed", SENT: "sent"}
 
 
-def notification_sent(event: NotificationSent) -> Change:
+def notification_sent(event: NotificationSent) -> list[Change]:
     """The delivery reached its channel."""
     return _delivery(event.delivery_id, event.channel, event.cause_type, event.cause_id, SENT)
 
 
-def notification_failed(event: NotificationFailed) -> Change:
+def notification_failed(event: NotificationFailed) -> list[Change]:
     """Every attempt of the delivery failed (so far)."""
     return _delivery(event.delivery_id, event.channel, event.cause_type, event.cause_id, FAILED)
 
 
-def _delivery(delivery_id: str, channel: str, cause_type: str, cause_id: str, outcome: int) -> Change:
+def _delivery(delivery_id: str, channel: str, cause_type: str, cause_id: str, outcome: int) -> list[Change]:
     update = {
         "$set": {"channel": channel, "cause_type": cause_type, "cause_id": cause_id},
         "$max": {"outcome": outcome},
     }
-    return Change(DELIVERIES, delivery_id, update)
+    return [Change(DELIVERIES, delivery_id, update)]
