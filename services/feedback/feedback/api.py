@@ -19,6 +19,7 @@ from feedback.domain.complaint import (
     ReporterMessage,
     StatusChange,
 )
+from feedback.domain.duplicates import LikelyDuplicate
 from feedback.domain.places import Governorate
 from feedback.domain.status import LABELS, Status
 from feedback.domain.text import Reply
@@ -140,6 +141,10 @@ class Filed(BaseModel):
     complaint_id: str
     tracking_code: str
     status: Status
+    likely_duplicates_count: int | None
+    """How many open cases look like this one; which they are is the agency's to see.
+    None on a confidential report (even a count would tell that others exist), or when
+    they could not be looked for: the case is filed all the same."""
 
 
 class Routing(BaseModel):
@@ -164,6 +169,7 @@ class FiledAnonymously(BaseModel):
     tracking_code: str
     secret: str
     status: Status
+    likely_duplicates_count: int | None
 
 
 class PublicStep(BaseModel):
@@ -296,13 +302,46 @@ class NoteOut(BaseModel):
 
 
 class HandledComplaint(ComplaintOut):
-    """The full record as its handlers read it: with the staff's internal notes."""
+    """The full record as its handlers read it: with the staff's internal notes and the
+    case it was linked to as a duplicate (another reporter's, so not shown to this one)."""
 
     notes: list[NoteOut]
+    linked_to: str | None
 
     @classmethod
     def of(cls, complaint: Complaint) -> "HandledComplaint":
-        return cls(**dict(ComplaintOut.of(complaint)), notes=[NoteOut.of(n) for n in complaint.notes])
+        return cls(
+            **dict(ComplaintOut.of(complaint)),
+            notes=[NoteOut.of(n) for n in complaint.notes],
+            linked_to=complaint.linked_to,
+        )
+
+
+class DuplicateOut(BaseModel):
+    """A likely duplicate, for the handlers: no description, no reporter."""
+
+    complaint_id: str
+    status: Status
+    category: str
+    filed_at: datetime
+    similarity: float
+    distance_m: float | None
+
+    @classmethod
+    def of(cls, duplicate: LikelyDuplicate) -> "DuplicateOut":
+        complaint = duplicate.complaint
+        return cls(
+            complaint_id=complaint.complaint_id,
+            status=complaint.status,
+            category=complaint.category,
+            filed_at=complaint.filed_at,
+            similarity=duplicate.similarity,
+            distance_m=duplicate.distance_m,
+        )
+
+
+class LinkIn(BaseModel):
+    to_complaint_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
 class TriageItem(BaseModel):
@@ -421,7 +460,10 @@ async def file_complaint(body: ComplaintIn, user: CurrentUser, handlers: Handler
     """A citizen files a complaint, suggestion or report; emits ComplaintFiled."""
     complaint = await handlers.file(body.command(), by=user)
     return Filed(
-        complaint_id=complaint.complaint_id, tracking_code=grouped(complaint.tracking_code), status=complaint.status
+        complaint_id=complaint.complaint_id,
+        tracking_code=grouped(complaint.tracking_code),
+        status=complaint.status,
+        likely_duplicates_count=await handlers.duplicates_count(complaint),
     )
 
 
@@ -430,7 +472,10 @@ async def file_anonymously(body: ComplaintIn, handlers: Handlers) -> FiledAnonym
     """Anyone files without an account; the response's secret is shown only this once."""
     complaint, secret = await handlers.file_anonymously(body.command())
     return FiledAnonymously(
-        tracking_code=grouped(complaint.tracking_code), secret=grouped(secret), status=complaint.status
+        tracking_code=grouped(complaint.tracking_code),
+        secret=grouped(secret),
+        status=complaint.status,
+        likely_duplicates_count=await handlers.duplicates_count(complaint),
     )
 
 
@@ -537,6 +582,18 @@ async def hand_back(complaint_id: str, body: ReasonIn, user: CurrentUser, handle
     """Staff of the agency it was routed to say it is not theirs: it is rerouted by rule to
     another agency's category, or waits in triage."""
     return Routing.of(await handlers.hand_back(complaint_id, body.reason, by=user))
+
+
+@router.get("/{complaint_id}/duplicates")
+async def complaint_duplicates(complaint_id: str, user: CurrentUser, handlers: Handlers) -> list[DuplicateOut]:
+    """Its handlers see the open cases that look like it, most similar first."""
+    return [DuplicateOut.of(d) for d in await handlers.duplicates(complaint_id, by=user)]
+
+
+@router.post("/{complaint_id}/link")
+async def link_complaint(complaint_id: str, body: LinkIn, user: CurrentUser, handlers: Handlers) -> HandledComplaint:
+    """Its handlers mark it a duplicate of another case they handle (409 if already linked)."""
+    return HandledComplaint.of(await handlers.link(complaint_id, body.to_complaint_id, by=user))
 
 
 @router.post("/{complaint_id}/reopen")

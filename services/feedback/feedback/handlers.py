@@ -10,10 +10,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import structlog
+from pymongo.errors import PyMongoError
 from ulid import ULID
 
 from feedback.category_store import CategoryStore
 from feedback.domain.complaint import Channel, Complaint, Kind, Language, RoutedBy
+from feedback.domain.duplicates import WINDOW, LikelyDuplicate, likely_duplicates
 from feedback.domain.routing import Category, route_by_category
 from feedback.domain.guessing import window_of
 from feedback.domain.secret import hash_secret, new_secret
@@ -27,7 +30,11 @@ from sharik.events import Envelope
 from sharik.events.feedback import ComplaintFiled, ComplaintReopened, ComplaintRouted, ComplaintStatusChanged
 from sharik.pseudonym import pseudonym
 
+log = structlog.get_logger(__name__)
+
 SOURCE = "feedback"
+DUPLICATE_CANDIDATES = 500
+"""How many of the newest comparable cases are scored; busier categories miss older ones."""
 UNASSIGNED = "unassigned"
 """What events name as the agency of a case no agency holds (filed without one and not
 routable, or handed back): the catalog's `agency` fields are required."""
@@ -230,6 +237,49 @@ class ComplaintHandlers:
         complaint = await self._store.get(complaint_id)
         self._require_handler(complaint, by)
         return await self._store.save(complaint.add_note(text, by=by.subject, now=_now()), [])
+
+    async def likely_duplicates(self, complaint: Complaint) -> list[LikelyDuplicate]:
+        """Open cases that look like this one (feedback.domain.duplicates); callers decide
+        who may see them: the filer only learns how many there are."""
+        if complaint.agency is None:
+            return []  # In triage: no agency's cases to compare with yet.
+        candidates = await self._store.comparable(
+            agency=complaint.agency,
+            category=complaint.category,
+            confidential=complaint.confidential,
+            since=complaint.filed_at - WINDOW,
+            until=complaint.filed_at + WINDOW,
+            limit=DUPLICATE_CANDIDATES,
+        )
+        return likely_duplicates(complaint, candidates)
+
+    async def duplicates_count(self, filed: Complaint) -> int | None:
+        """What the filer is told: how many, never which; None for a confidential report
+        (a count would tell others exist) or when the store fails to answer, since the
+        case is already saved and a 500 would make the citizen file it again."""
+        if filed.confidential:
+            return None
+        try:
+            return len(await self.likely_duplicates(filed))
+        except PyMongoError:
+            log.warning("likely_duplicates_failed", complaint_id=filed.complaint_id, exc_info=True)
+            return None
+
+    async def duplicates(self, complaint_id: str, *, by: Principal) -> list[LikelyDuplicate]:
+        """Its handlers see the likely duplicates of a case: of the same agency and
+        confidentiality, so cases they may handle too."""
+        complaint = await self._store.get(complaint_id)
+        self._require_handler(complaint, by)
+        return await self.likely_duplicates(complaint)
+
+    async def link(self, complaint_id: str, to_complaint_id: str, *, by: Principal) -> Complaint:
+        """Its handlers mark a case a duplicate of another they handle. No event: the
+        catalog has none for it, no other service acts on it, and the status is unchanged."""
+        complaint = await self._store.get(complaint_id)
+        self._require_handler(complaint, by)
+        other = await self._store.get(to_complaint_id)
+        self._require_handler(other, by)
+        return await self._store.save(complaint.link_to(other), [])
 
     async def _save(self, complaint: Complaint, events: list[Envelope]) -> Complaint:
         saved = await self._store.save(complaint, events)

@@ -2,12 +2,14 @@
 confidential reporters' identities in a collection of their own; guessing counters."""
 
 from dataclasses import asdict, replace
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from feedback.domain.complaint import Complaint, Note, ReporterMessage, StatusChange
+from feedback.domain.duplicates import OPEN
 from feedback.domain.text import Reply
 from sharik.errors import NotFound
 from sharik.events import Envelope
@@ -23,6 +25,7 @@ class ComplaintStore:
         await self.complaints.create_index([("agency", ASCENDING), ("status", ASCENDING), ("filed_at", DESCENDING)])
         await self.complaints.create_index([("reporter_id", ASCENDING), ("filed_at", DESCENDING)])
         await self.complaints.create_index([("status", ASCENDING), ("filed_at", ASCENDING)])
+        await self.complaints.create_index([("agency", ASCENDING), ("category", ASCENDING), ("filed_at", DESCENDING)])
 
     async def get(self, complaint_id: str) -> Complaint:
         document = await self.complaints.find_one({"_id": complaint_id}, STATE_ONLY)
@@ -68,6 +71,20 @@ class ComplaintStore:
             query["agency"] = agency
         if status:
             query["status"] = status
+        return await self._find(query, limit=limit)
+
+    async def comparable(
+        self, *, agency: str, category: str, confidential: bool, since: datetime, until: datetime, limit: int
+    ) -> list[Complaint]:
+        """Open cases of the agency's category filed in [since, until], confidential or
+        not, newest first: the bounded set likely duplicates are looked for in."""
+        query = {
+            "agency": agency,
+            "category": category,
+            "confidential": True if confidential else {"$ne": True},
+            "status": {"$in": sorted(OPEN)},
+            "filed_at": {"$gte": since, "$lte": until},
+        }
         return await self._find(query, limit=limit)
 
     async def in_triage(self, *, limit: int) -> list[Complaint]:

@@ -88,6 +88,8 @@ class Complaint:
     """Links to photos or videos (https), never the media itself."""
     handed_back_by: tuple[str, ...] = ()
     """Agencies that handed it back; the rule does not route it to them again."""
+    linked_to: str | None = None
+    """The case an officer judged this one a duplicate of; set once."""
     version: int = 0
 
     @classmethod
@@ -222,6 +224,20 @@ class Complaint:
         if not text or len(text) > NOTE_MAX_CHARS:
             raise Invalid(f"a note has 1 to {NOTE_MAX_CHARS} characters", details=[{"field": "text"}])
         return replace(self, notes=(*self.notes, Note(text=text, at=now, by=by)))
+
+    def link_to(self, other: "Complaint") -> "Complaint":
+        """An officer marks this case a duplicate of `other`, of the same agency and
+        confidentiality; a case is linked once."""
+        if other.complaint_id == self.complaint_id:
+            raise Invalid("a case is not linked to itself", details=[{"field": "to_complaint_id"}])
+        if other.agency != self.agency or other.confidential != self.confidential:
+            raise Invalid(
+                "a case is linked only to one of the same agency and confidentiality",
+                details=[{"field": "to_complaint_id"}],
+            )
+        if self.linked_to is not None:
+            raise Conflict(f"the case is already linked to {self.linked_to}", details=[{"linked_to": self.linked_to}])
+        return replace(self, linked_to=other.complaint_id)
 
     def is_filed_by(self, reporter_id: str) -> bool:
         return self.reporter_id is not None and self.reporter_id == reporter_id

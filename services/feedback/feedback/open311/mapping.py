@@ -65,7 +65,7 @@ def status_notes(complaint: Complaint, locale: Locale) -> str | None:
 
 
 def request_record(complaint: Complaint, locale: Locale) -> dict[str, Any]:
-    """One service request; fields we do not keep (location, media) are present and empty."""
+    """One service request; fields we do not keep (address, media) are present and empty."""
     service = BY_CODE.get(complaint.category)
     return {
         "service_request_id": complaint.complaint_id,
@@ -82,8 +82,8 @@ def request_record(complaint: Complaint, locale: Locale) -> dict[str, Any]:
         "address": None,
         "address_id": None,
         "zipcode": None,
-        "lat": None,
-        "long": None,
+        "lat": complaint.latitude,
+        "long": complaint.longitude,
         "media_url": None,
     }
 

@@ -114,7 +114,7 @@ async def post_request(fmt: str, request: Request, handlers: Handlers) -> Respon
         service_code = _required(fields, "service_code")
         if service_code not in BY_CODE:
             raise Open311Error(400, f"service_code {service_code!r} is not in the service list")
-        _require_location(fields)
+        latitude, longitude = _location(fields)
         description = _required(fields, "description")
         command = FileComplaint(
             kind="complaint",
@@ -123,6 +123,8 @@ async def post_request(fmt: str, request: Request, handlers: Handlers) -> Respon
             description=description,
             channel="app",
             language="en" if fields.get("locale", "").lower().startswith("en") else "ar",
+            latitude=latitude,
+            longitude=longitude,
         )
         complaint = await handlers.file(command, by=user)
         return document(f, [created_record(complaint)], root="service_requests", item="request", status=201)
@@ -180,16 +182,18 @@ def _required(fields: dict[str, str], name: str) -> str:
     return value
 
 
-def _require_location(fields: dict[str, str]) -> None:
-    """The spec needs lat and long, address_string or address_id; we check, not keep, them."""
+def _location(fields: dict[str, str]) -> tuple[float | None, float | None]:
+    """The spec needs lat and long, address_string or address_id. lat/long become the
+    complaint's coordinates (outside Oman is a 400); the address is checked, not kept."""
+    lat, long = fields.get("lat", "").strip(), fields.get("long", "").strip()
+    if lat and long:
+        try:
+            return float(lat), float(long)
+        except ValueError:
+            raise Open311Error(400, "lat and long are numbers in degrees") from None
     if fields.get("address_string", "").strip() or fields.get("address_id", "").strip():
-        return
-    try:
-        lat, long = float(fields["lat"]), float(fields["long"])
-    except (KeyError, ValueError):
-        raise Open311Error(400, "a location is required: lat and long, address_string or address_id") from None
-    if not (-90 <= lat <= 90 and -180 <= long <= 180):
-        raise Open311Error(400, "lat and long are out of range")
+        return None, None
+    raise Open311Error(400, "a location is required: lat and long, address_string or address_id")
 
 
 def _listed(value: str) -> list[str]:
