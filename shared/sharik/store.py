@@ -33,6 +33,16 @@ STATE_ONLY = {"outbox": 0, PENDING: 0}
 """Projection that reads an aggregate's state without its queued events."""
 
 
+def public_or_own_drafts(*, agency: str | None, own_agency: str | None) -> dict[str, Any]:
+    """Query for what a caller may list: everything past `draft` (of one agency if
+    given), plus the drafts of the caller's own agency when the caller is staff."""
+    visible: list[dict[str, Any]] = [{"state": {"$ne": "draft"}}]
+    if own_agency:
+        visible.append({"agency": own_agency})
+    query: dict[str, Any] = {"$or": visible}
+    return {"$and": [query, {"agency": agency}]} if agency else query
+
+
 def outbox_entry(envelope: Envelope, *, traced: bool = True) -> dict[str, Any]:
     """An event as the relay will publish it. With `traced`, it carries the caller's
     trace context, so the trace continues from the request through Kafka; a secret

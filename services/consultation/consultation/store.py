@@ -9,7 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from consultation.domain.campaign import Campaign, Text
 from sharik.errors import NotFound
 from sharik.events import Envelope
-from sharik.store import STATE_ONLY, insert_aggregate, update_aggregate
+from sharik.store import STATE_ONLY, insert_aggregate, public_or_own_drafts, update_aggregate
 
 
 class CampaignStore:
@@ -39,12 +39,7 @@ class CampaignStore:
 
     async def list(self, *, agency: str | None, include_drafts_of: str | None, limit: int) -> list[Campaign]:
         """Launched campaigns (optionally of one agency), plus the drafts of the caller's agency."""
-        visible: list[dict[str, Any]] = [{"state": {"$ne": "draft"}}]
-        if include_drafts_of:
-            visible.append({"agency": include_drafts_of})
-        query: dict[str, Any] = {"$or": visible}
-        if agency:
-            query = {"$and": [query, {"agency": agency}]}
+        query = public_or_own_drafts(agency=agency, own_agency=include_drafts_of)
         cursor = self.campaigns.find(query, STATE_ONLY).sort("created_at", -1).limit(limit)
         return [_campaign(document) async for document in cursor]
 

@@ -16,7 +16,7 @@ from pymongo.errors import DuplicateKeyError
 
 from sharik.errors import NotFound
 from sharik.events import Envelope
-from sharik.store import STATE_ONLY, insert_aggregate, update_aggregate
+from sharik.store import STATE_ONLY, insert_aggregate, public_or_own_drafts, update_aggregate
 from voting.domain.ballot import AlreadyVoted, Ballot, Option, Text
 from voting.domain.board import ListSeal
 from voting.domain.eligibility import Eligibility
@@ -63,12 +63,7 @@ class BallotStore:
 
     async def visible(self, *, agency: str | None, include_drafts_of: str | None, limit: int) -> list[Ballot]:
         """Opened ballots (optionally of one agency), plus the drafts of the caller's agency."""
-        visible: list[dict[str, Any]] = [{"state": {"$ne": "draft"}}]
-        if include_drafts_of:
-            visible.append({"agency": include_drafts_of})
-        query: dict[str, Any] = {"$or": visible}
-        if agency:
-            query = {"$and": [query, {"agency": agency}]}
+        query = public_or_own_drafts(agency=agency, own_agency=include_drafts_of)
         cursor = self.ballots.find(query, STATE_ONLY).sort("created_at", -1).limit(limit)
         return [_ballot(document) async for document in cursor]
 
