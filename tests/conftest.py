@@ -15,6 +15,7 @@ import pytest
 from devstack.keys import dev_keys
 from devstack.process import is_listening
 from devstack.smtp import Sink, start_sink
+from tests.support.service import Tokens
 
 from devstack import kafka, store
 
@@ -53,6 +54,12 @@ def smtp_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sink]:
     sink = start_sink(tmp_path_factory.mktemp("mail"))
     yield sink
     sink.stop()
+
+
+@pytest.fixture(scope="session")
+def tokens(jwt_keys) -> Tokens:
+    """Bearer headers for test callers (citizen, officer, any roles), signed with the dev key."""
+    return Tokens(jwt_keys[0])
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from ulid import ULID
 
 from devstack.smtp import free_port
 from devstack.services import NAMES, start_services
-from tests.support.service import Tokens
 
 
 @pytest.fixture(scope="session")
@@ -32,11 +31,6 @@ def platform(kafka_bootstrap_servers, mongodb_url, smtp_sink, tmp_path_factory) 
     )
     yield services.urls
     services.stop()
-
-
-@pytest.fixture(scope="session")
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from aiokafka import AIOKafkaConsumer
 
 from consultation.config import ConsultationSettings
 from consultation.main import create_app
-from tests.support.service import Tokens, running, unique_database
+from tests.support.service import running, unique_database
 
 pytestmark = pytest.mark.integration
 
@@ -32,11 +32,6 @@ async def consultation(kafka_bootstrap_servers, mongodb_url, jwt_keys):
     )
     async with running(create_app(settings)) as client:
         yield client
-
-
-@pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
 
 
 async def launched_events(bootstrap: str, campaign_id: str, *, timeout: float = 20) -> list:

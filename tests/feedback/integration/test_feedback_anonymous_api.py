@@ -44,11 +44,6 @@ def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> FeedbackSettings
 
 
 @pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
-
-
-@pytest.fixture
 async def feedback(settings, tokens):
     async with running(create_app(settings)) as client:
         admin = tokens.officer(AGENCY, role="agency_admin")

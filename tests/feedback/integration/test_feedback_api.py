@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaConsumer
 from feedback.config import FeedbackSettings
 from feedback.main import create_app
 from sharik.pseudonym import pseudonym
-from tests.support.service import Tokens, running, unique_database
+from tests.support.service import running, unique_database
 
 pytestmark = pytest.mark.integration
 
@@ -37,11 +37,6 @@ def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> FeedbackSettings
         environment="test",
         outbox_poll_seconds=0.2,
     )
-
-
-@pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
 
 
 @pytest.fixture

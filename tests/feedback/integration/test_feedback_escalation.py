@@ -17,7 +17,7 @@ from feedback.main import create_app
 from feedback.sla.calendar import MUSCAT
 from sharik.events.catalog import TOPICS
 from sharik.store import PENDING, connect
-from tests.support.service import Tokens, running, unique_database
+from tests.support.service import running, unique_database
 
 pytestmark = pytest.mark.integration
 
@@ -78,11 +78,6 @@ async def db(settings):
 async def feedback(settings, clock):
     async with running(create_app(settings, now=clock)) as client:
         yield client
-
-
-@pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
 
 
 def scheduler(db, settings, clock) -> EscalationScheduler:

@@ -11,7 +11,7 @@ from ulid import ULID
 
 from feedback.config import FeedbackSettings
 from feedback.main import create_app
-from tests.support.service import Tokens, running, unique_database
+from tests.support.service import running, unique_database
 
 pytestmark = pytest.mark.integration
 
@@ -38,11 +38,6 @@ def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> FeedbackSettings
         environment="test",
         outbox_poll_seconds=0.2,
     )
-
-
-@pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaConsumer
 
 from feedback.config import FeedbackSettings
 from feedback.main import create_app
-from tests.support.service import Tokens, running, unique_database
+from tests.support.service import running, unique_database
 
 pytestmark = pytest.mark.integration
 
@@ -36,11 +36,6 @@ def make_settings(kafka_bootstrap_servers, mongodb_url, jwt_keys, **changes) -> 
         outbox_poll_seconds=0.2,
         **changes,
     )
-
-
-@pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
 
 
 async def register(client, tokens, agency: str, category: str, unit: str, **fields) -> dict:

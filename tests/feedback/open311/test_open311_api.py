@@ -12,7 +12,7 @@ from feedback.config import FeedbackSettings
 from feedback.main import create_app
 from feedback.open311.catalogue import BY_CODE
 from feedback.open311.router import PREFIX
-from tests.support.service import Tokens, running, unique_database
+from tests.support.service import running, unique_database
 
 pytestmark = pytest.mark.integration
 
@@ -41,11 +41,6 @@ def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> FeedbackSettings
         environment="test",
         outbox_poll_seconds=0.2,
     )
-
-
-@pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
 
 
 @pytest.fixture

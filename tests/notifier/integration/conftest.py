@@ -15,7 +15,7 @@ from notifier.consumers import CONSUMED
 from notifier.main import create_app
 from sharik.bus.topics import DLQ_PARTITIONS
 from sharik.events import TOPICS, Envelope
-from tests.support.service import Tokens, running, unique_database
+from tests.support.service import running, unique_database
 
 DEADLINE_SECONDS = 45.0
 
@@ -32,11 +32,6 @@ async def eventually(probe: Callable, *, what: str, timeout: float = DEADLINE_SE
         if asyncio.get_running_loop().time() > deadline:
             pytest.fail(f"timed out waiting for {what}")
         await asyncio.sleep(0.2)
-
-
-@pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
 
 
 def partition_count(topic: str) -> int:

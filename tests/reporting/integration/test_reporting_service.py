@@ -30,7 +30,7 @@ from sharik.events.feedback import (
 )
 from sharik.events.notifier import NotificationFailed, NotificationSent
 from sharik.events.voting import BallotClosed, BallotOpened, BallotOption, OptionCount, ResultPublished
-from tests.support.service import Tokens, running, unique_database
+from tests.support.service import running, unique_database
 
 pytestmark = pytest.mark.integration
 
@@ -79,11 +79,6 @@ async def producer(kafka_bootstrap_servers):
     await producer.start()
     yield producer
     await producer.stop()
-
-
-@pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
 
 
 @pytest.fixture

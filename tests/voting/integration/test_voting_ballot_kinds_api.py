@@ -36,11 +36,6 @@ async def voting(kafka_bootstrap_servers, mongodb_url, jwt_keys):
         yield client
 
 
-@pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
-
-
 async def opened(client, tokens: Tokens, **kind) -> str:
     officer = tokens.officer("mcsy")
     drafted = await client.post(

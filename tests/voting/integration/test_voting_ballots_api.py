@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from tests.support.service import Tokens, running, unique_database
+from tests.support.service import running, unique_database
 from voting.config import VotingSettings
 from voting.main import create_app
 
@@ -43,11 +43,6 @@ async def voting(kafka_bootstrap_servers, mongodb_url, jwt_keys):
     )
     async with running(create_app(settings)) as client:
         yield client
-
-
-@pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
 
 
 async def opened_ballot(client, officer, **overrides) -> str:

@@ -34,11 +34,6 @@ async def voting(kafka_bootstrap_servers, mongodb_url, jwt_keys):
         yield client
 
 
-@pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
-
-
 async def ballot_with_votes(client, tokens: Tokens, *, binding: bool) -> tuple[str, list[str]]:
     """An open ballot and the receipts of CHOICES cast in it."""
     officer = tokens.officer("mm")

@@ -49,11 +49,6 @@ async def voting(kafka_bootstrap_servers, mongodb_url, jwt_keys, database):
         yield client
 
 
-@pytest.fixture
-def tokens(jwt_keys) -> Tokens:
-    return Tokens(jwt_keys[0])
-
-
 def citizen_of(tokens: Tokens, civil_number: str, **claims: str) -> dict[str, str]:
     """The token the identity provider issues: its subject is the citizen pseudonym of the civil number."""
     return tokens.citizen(pseudonym(DEV_PSEUDONYM_KEY, civil_number, purpose="citizen"), **claims)
