@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from feedback.api import Label, Slug
 from feedback.domain.evaluation import MAX_ITEMS, NOTES_MAX_CHARS, CheckItem, Evaluation
@@ -66,31 +66,11 @@ class RatingIn(BaseModel):
     comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=COMMENT_MAX_CHARS)] | None = None
 
 
-class RatingOut(BaseModel):
-    service_code: str
-    channel: Channel
-    overall: int
-    dimensions: dict[str, int]
-    comment: str | None
-    revision: int
-    rated_at: datetime
-
-    @classmethod
-    def of(cls, rating: ServiceRating) -> "RatingOut":
-        return cls(
-            service_code=rating.service_code,
-            channel=rating.channel,
-            overall=rating.overall,
-            dimensions=dict(rating.dimensions),
-            comment=rating.comment,
-            revision=rating.revision,
-            rated_at=rating.rated_at,
-        )
-
-
 class ReceivedRatingOut(BaseModel):
     """A rating as the agency reads it: what was said, not who said it."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     channel: Channel
     overall: int
     dimensions: dict[str, int]
@@ -98,16 +78,11 @@ class ReceivedRatingOut(BaseModel):
     revision: int
     rated_at: datetime
 
-    @classmethod
-    def of(cls, rating: ServiceRating) -> "ReceivedRatingOut":
-        return cls(
-            channel=rating.channel,
-            overall=rating.overall,
-            dimensions=dict(rating.dimensions),
-            comment=rating.comment,
-            revision=rating.revision,
-            rated_at=rating.rated_at,
-        )
+
+class RatingOut(ReceivedRatingOut):
+    """The rater's own rating, answered to them with the service it rates."""
+
+    service_code: str
 
 
 class DimensionOut(BaseModel):
@@ -213,7 +188,7 @@ async def rate_service(
     rating = await handlers.rate(service_code, scores, by=user)
     if rating.revision > 1:
         response.status_code = 200
-    return RatingOut.of(rating)
+    return RatingOut.model_validate(rating)
 
 
 @router.get("/{service_code}/ratings")
@@ -221,7 +196,7 @@ async def service_ratings(
     service_code: str, user: CurrentUser, handlers: Handlers, limit: Limit = 50
 ) -> list[ReceivedRatingOut]:
     """A service's ratings with comments, latest first, for staff of its agency and auditors."""
-    return [ReceivedRatingOut.of(r) for r in await handlers.ratings(service_code, by=user, limit=limit)]
+    return [ReceivedRatingOut.model_validate(r) for r in await handlers.ratings(service_code, by=user, limit=limit)]
 
 
 @router.get("/{service_code}/ratings/summary")

@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaConsumer
 from feedback.config import FeedbackSettings
 from feedback.main import create_app
 from sharik.pseudonym import pseudonym
-from tests.support.service import Tokens, running, unique_database
+from tests.support.service import Tokens, running
 
 pytestmark = pytest.mark.integration
 
@@ -31,16 +31,8 @@ BLACKMAIL = {**REPORT, "category": "blackmail", "description": "Someone demands 
 
 
 @pytest.fixture
-def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> FeedbackSettings:
-    return FeedbackSettings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        mongodb_database=unique_database("feedback"),
-        jwt_public_key=jwt_keys[1],
-        environment="test",
-        outbox_poll_seconds=0.2,
-        guess_limit=LIMIT,
-    )
+def settings(feedback_settings) -> FeedbackSettings:
+    return feedback_settings(guess_limit=LIMIT)
 
 
 @pytest.fixture

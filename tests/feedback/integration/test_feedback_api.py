@@ -7,10 +7,9 @@ import json
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from feedback.config import FeedbackSettings
 from feedback.main import create_app
 from sharik.pseudonym import pseudonym
-from tests.support.service import running, unique_database
+from tests.support.service import running
 
 pytestmark = pytest.mark.integration
 
@@ -25,18 +24,6 @@ COMPLAINT = {
     "channel": "app",
     "language": "ar",
 }
-
-
-@pytest.fixture
-def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> FeedbackSettings:
-    return FeedbackSettings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        mongodb_database=unique_database("feedback"),
-        jwt_public_key=jwt_keys[1],
-        environment="test",
-        outbox_poll_seconds=0.2,
-    )
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from feedback.main import create_app
 from feedback.sla.calendar import MUSCAT
 from sharik.events.catalog import TOPICS
 from sharik.store import PENDING, connect
-from tests.support.service import running, unique_database
+from tests.support.service import running
 
 pytestmark = pytest.mark.integration
 
@@ -43,23 +43,10 @@ class Clock:
         return self.at
 
 
-def make_settings(kafka_bootstrap_servers, mongodb_url, jwt_keys, **changes) -> FeedbackSettings:
-    return FeedbackSettings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        mongodb_database=unique_database("feedback"),
-        jwt_public_key=jwt_keys[1],
-        environment="test",
-        outbox_poll_seconds=0.2,
-        # The app's own scheduler makes one pass at start, then the test drives the passes.
-        escalation_poll_seconds=3600,
-        **changes,
-    )
-
-
 @pytest.fixture
-def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> FeedbackSettings:
-    return make_settings(kafka_bootstrap_servers, mongodb_url, jwt_keys)
+def settings(feedback_settings) -> FeedbackSettings:
+    # The app's own scheduler makes one pass at start, then the test drives the passes.
+    return feedback_settings(escalation_poll_seconds=3600)
 
 
 @pytest.fixture
@@ -249,10 +236,10 @@ async def test_answered_and_waiting_cases_are_not_escalated(feedback, db, settin
     assert await levels(db, waiting) == []
 
 
-async def test_public_holidays_do_not_count(kafka_bootstrap_servers, mongodb_url, jwt_keys, clock):
+async def test_public_holidays_do_not_count(feedback_settings, clock):
     # Sunday a holiday: the 6.5 hours left on Thursday evening are used up on Monday.
-    settings = make_settings(kafka_bootstrap_servers, mongodb_url, jwt_keys, holidays="2027-01-17")
-    client = connect(mongodb_url)
+    settings = feedback_settings(escalation_poll_seconds=3600, holidays="2027-01-17")
+    client = connect(settings.mongodb_url)
     db = client[settings.mongodb_database]
     try:
         complaint_id = await file_complaint(db)

@@ -9,9 +9,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from ulid import ULID
 
-from feedback.config import FeedbackSettings
 from feedback.main import create_app
-from tests.support.service import running, unique_database
+from tests.support.service import running
 
 pytestmark = pytest.mark.integration
 
@@ -26,18 +25,6 @@ COMPLAINT = {
 }
 COMMENT = "تعامل ممتاز، رقمي 99123456"
 NOTES = "the agent asked for my civil number twice"
-
-
-@pytest.fixture
-def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> FeedbackSettings:
-    return FeedbackSettings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        mongodb_database=unique_database("feedback"),
-        jwt_public_key=jwt_keys[1],
-        environment="test",
-        outbox_poll_seconds=0.2,
-    )
 
 
 @pytest.fixture

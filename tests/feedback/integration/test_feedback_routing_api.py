@@ -8,9 +8,8 @@ import json
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from feedback.config import FeedbackSettings
 from feedback.main import create_app
-from tests.support.service import running, unique_database
+from tests.support.service import running
 
 pytestmark = pytest.mark.integration
 
@@ -26,18 +25,6 @@ COMPLAINT = {
 }
 
 
-def make_settings(kafka_bootstrap_servers, mongodb_url, jwt_keys, **changes) -> FeedbackSettings:
-    return FeedbackSettings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        mongodb_database=unique_database("feedback"),
-        jwt_public_key=jwt_keys[1],
-        environment="test",
-        outbox_poll_seconds=0.2,
-        **changes,
-    )
-
-
 async def register(client, tokens, agency: str, category: str, unit: str, **fields) -> dict:
     body = {"category": category, "name": {"ar": "تسرب مياه", "en": "Water leak"}, "unit": unit, **fields}
     response = await client.post("/categories", json=body, headers=tokens.officer(agency, role="agency_admin"))
@@ -46,8 +33,7 @@ async def register(client, tokens, agency: str, category: str, unit: str, **fiel
 
 
 @pytest.fixture
-async def feedback(kafka_bootstrap_servers, mongodb_url, jwt_keys, tokens):
-    settings = make_settings(kafka_bootstrap_servers, mongodb_url, jwt_keys)
+async def feedback(settings, tokens):
     async with running(create_app(settings)) as client:
         await register(client, tokens, WATER, "water-leak", "networks")
         await register(client, tokens, MUNICIPALITY, "drains", "stormwater")
@@ -262,10 +248,8 @@ async def test_the_citizen_reopens_a_resolution_within_the_window(feedback, toke
     assert all("99123456" not in json.dumps(p) for _, p in events)
 
 
-async def test_a_resolution_older_than_the_window_stays_resolved(
-    kafka_bootstrap_servers, mongodb_url, jwt_keys, tokens
-):
-    settings = make_settings(kafka_bootstrap_servers, mongodb_url, jwt_keys, reopen_days=0)
+async def test_a_resolution_older_than_the_window_stays_resolved(feedback_settings, tokens):
+    settings = feedback_settings(reopen_days=0)
     async with running(create_app(settings)) as client:
         await register(client, tokens, WATER, "water-leak", "networks")
         citizen, officer = tokens.citizen(), tokens.officer(WATER)

@@ -8,11 +8,10 @@ from xml.etree import ElementTree
 import pytest
 from pymongo import AsyncMongoClient
 
-from feedback.config import FeedbackSettings
 from feedback.main import create_app
 from feedback.open311.catalogue import BY_CODE
 from feedback.open311.router import PREFIX
-from tests.support.service import running, unique_database
+from tests.support.service import running
 
 pytestmark = pytest.mark.integration
 
@@ -29,18 +28,6 @@ FORM = {
     "phone": "99123456",
 }
 MUSCAT_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+04:00$")
-
-
-@pytest.fixture
-def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> FeedbackSettings:
-    return FeedbackSettings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        mongodb_database=unique_database("feedback"),
-        jwt_public_key=jwt_keys[1],
-        environment="test",
-        outbox_poll_seconds=0.2,
-    )
 
 
 @pytest.fixture

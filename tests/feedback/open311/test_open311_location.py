@@ -3,10 +3,9 @@ returned by GET requests, refused outside Oman."""
 
 import pytest
 
-from feedback.config import FeedbackSettings
 from feedback.main import create_app
 from feedback.open311.router import PREFIX
-from tests.support.service import Tokens, running, unique_database
+from tests.support.service import Tokens, running
 
 pytestmark = pytest.mark.integration
 
@@ -18,18 +17,6 @@ FORM = {
     "long": "58.3829",
     "description": "The street light in front of number 12 has been out for a week",
 }
-
-
-@pytest.fixture
-def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> FeedbackSettings:
-    return FeedbackSettings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        mongodb_database=unique_database("feedback"),
-        jwt_public_key=jwt_keys[1],
-        environment="test",
-        outbox_poll_seconds=0.2,
-    )
 
 
 @pytest.fixture

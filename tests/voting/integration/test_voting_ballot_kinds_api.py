@@ -6,9 +6,7 @@ import json
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from tests.support.service import Tokens, running, unique_database
-from voting.config import VotingSettings
-from voting.main import create_app
+from tests.support.service import Tokens
 from voting.verify import main as sharik_verify
 
 pytestmark = pytest.mark.integration
@@ -19,21 +17,6 @@ TOPICS = [
     {"option_id": "environment", "label": {"ar": "البيئة", "en": "Environment"}},
     {"option_id": "culture", "label": {"ar": "الثقافة", "en": "Culture"}},
 ]
-
-
-@pytest.fixture
-async def voting(kafka_bootstrap_servers, mongodb_url, jwt_keys):
-    settings = VotingSettings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        mongodb_database=unique_database("voting"),
-        jwt_public_key=jwt_keys[1],
-        environment="test",
-        outbox_poll_seconds=0.2,
-        seal_poll_seconds=0.2,
-    )
-    async with running(create_app(settings)) as client:
-        yield client
 
 
 async def opened(client, tokens: Tokens, **kind) -> str:

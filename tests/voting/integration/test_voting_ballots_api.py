@@ -7,9 +7,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from tests.support.service import running, unique_database
-from voting.config import VotingSettings
-from voting.main import create_app
 
 pytestmark = pytest.mark.integration
 
@@ -28,21 +25,6 @@ def ballot(**overrides) -> dict:
         "closes_at": "2030-01-01T00:00:00Z",
         **overrides,
     }
-
-
-@pytest.fixture
-async def voting(kafka_bootstrap_servers, mongodb_url, jwt_keys):
-    settings = VotingSettings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        mongodb_database=unique_database("voting"),
-        jwt_public_key=jwt_keys[1],
-        environment="test",
-        outbox_poll_seconds=0.2,
-        close_poll_seconds=0.2,
-    )
-    async with running(create_app(settings)) as client:
-        yield client
 
 
 async def opened_ballot(client, officer, **overrides) -> str:

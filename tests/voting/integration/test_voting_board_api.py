@@ -5,9 +5,7 @@ import json
 
 import pytest
 
-from tests.support.service import Tokens, running, unique_database
-from voting.config import VotingSettings
-from voting.main import create_app
+from tests.support.service import Tokens
 from voting.verify import main as sharik_verify
 
 pytestmark = pytest.mark.integration
@@ -17,21 +15,6 @@ OPTIONS = [
     {"option_id": "renovate", "label": {"ar": "ترميم السوق", "en": "Renovate the market"}},
 ]
 CHOICES = ["rebuild", "renovate", "rebuild", "rebuild", "renovate"]
-
-
-@pytest.fixture
-async def voting(kafka_bootstrap_servers, mongodb_url, jwt_keys):
-    settings = VotingSettings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        mongodb_database=unique_database("voting"),
-        jwt_public_key=jwt_keys[1],
-        environment="test",
-        outbox_poll_seconds=0.2,
-        seal_poll_seconds=0.2,
-    )
-    async with running(create_app(settings)) as client:
-        yield client
 
 
 async def ballot_with_votes(client, tokens: Tokens, *, binding: bool) -> tuple[str, list[str]]:

@@ -7,9 +7,7 @@ from pymongo import AsyncMongoClient
 
 from sharik.pseudonym import pseudonym
 from sharik.settings import DEV_PSEUDONYM_KEY
-from tests.support.service import Tokens, running, unique_database
-from voting.config import VotingSettings
-from voting.main import create_app
+from tests.support.service import Tokens
 
 pytestmark = pytest.mark.integration
 
@@ -28,25 +26,6 @@ def ballot(**overrides) -> dict:
         "closes_at": "2030-01-01T00:00:00Z",
         **overrides,
     }
-
-
-@pytest.fixture
-def database() -> str:
-    return unique_database("voting")
-
-
-@pytest.fixture
-async def voting(kafka_bootstrap_servers, mongodb_url, jwt_keys, database):
-    settings = VotingSettings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        mongodb_database=database,
-        jwt_public_key=jwt_keys[1],
-        environment="test",
-        outbox_poll_seconds=0.2,
-    )
-    async with running(create_app(settings)) as client:
-        yield client
 
 
 def citizen_of(tokens: Tokens, civil_number: str, **claims: str) -> dict[str, str]:
