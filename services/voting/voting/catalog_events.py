@@ -95,7 +95,8 @@ def _envelope(ballot: Ballot, event) -> Envelope:
 
 def _once_per_ballot(ballot: Ballot, event, *, caused_by: Envelope | None = None) -> Envelope:
     """A fact a ballot states once gets a fixed event id, so consumers that dedupe on
-    ce_id drop a repeat (FerretDB v1 may let two racing conditional updates through)."""
+    ce_id drop a repeat: a second defence beside the conditional update that lets one
+    replica close a ballot (stores without single-document atomicity need it)."""
     return Envelope(
         event=event,
         source=SOURCE,

@@ -80,8 +80,9 @@ class BallotStore:
     async def admit_vote(self, ballot_id: str) -> str:
         """Note a vote in flight, so a close waits for it; return the note's id.
 
-        A document per vote rather than a counter on the ballot: FerretDB v1 applies
-        concurrent updates of one document as read-modify-write and loses some."""
+        A document per vote rather than a counter on the ballot: every vote of a
+        national ballot would otherwise update one document, and stores without
+        single-document atomicity (FerretDB v1) lose such concurrent updates."""
         admission = uuid.uuid4().hex
         await self.admissions.insert_one({"_id": admission, "ballot_id": ballot_id})
         return admission
