@@ -11,3 +11,5 @@ class ReportingSettings(ServiceSettings):
     service_name: str = "reporting"
     http_port: int = 8005
     mongodb_database: str = "sharik_reporting"
+    voting_public_url: str = "http://127.0.0.1:8003"
+    """The voting service's public base URL, for the open-data catalogue's board and .pb links."""

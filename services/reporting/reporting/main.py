@@ -4,7 +4,8 @@ import uvicorn
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
-from reporting import api
+from reporting import api, open_data_api
+from reporting.catalogue import OpenDataCatalogue
 from reporting.config import ReportingSettings
 from reporting.consumers import subscribe_projections
 from reporting.projections import TOPICS
@@ -28,10 +29,14 @@ def create_app(
         title="Sharik reporting",
         description=(
             "The public transparency view: campaigns, ballot results, complaints (volumes, timings,"
-            " SLA compliance, satisfaction), service ratings, notifications."
+            " SLA compliance, satisfaction), service ratings, notifications; ballot results as open data."
         ),
-        routers=[api.router, api.admin],
-        state={"views": TransparencyViews(read_model), "read_model": read_model},
+        routers=[api.router, open_data_api.router, api.admin],
+        state={
+            "views": TransparencyViews(read_model),
+            "catalogue": OpenDataCatalogue(read_model, voting_url=settings.voting_public_url),
+            "read_model": read_model,
+        },
     )
 
 

@@ -9,9 +9,11 @@ from pydantic import AwareDatetime, BaseModel, Field
 from sharik.events import LocalizedText
 from sharik.http import CurrentUser, OptionalUser
 from voting.catalog_events import localized
-from voting.domain.ballot import MAX_OPTIONS, MAX_WRITE_IN, MIN_OPTIONS, Ballot, BallotKind, BallotState, Marked, Text
+from voting.domain.ballot import MAX_PROJECTS, MAX_WRITE_IN, Ballot, BallotKind, BallotState, Marked, OptionDraft, Text
+from voting.domain.constituency import Constituency
 from voting.domain.eligibility import Eligibility, EligibilityMode
 from voting.domain.tally import Outcome, Tally
+from voting.domain.turnout import Turnout
 from voting.handlers import BallotHandlers, DraftBallot
 
 router = APIRouter(prefix="/ballots", tags=["ballots"])
@@ -27,6 +29,26 @@ Handlers = Annotated[BallotHandlers, Depends(_handlers)]
 class OptionIn(BaseModel):
     option_id: str | None = None
     label: LocalizedText
+    cost: int | None = Field(default=None, description="budget: the project's cost, a whole amount above 0.")
+    category: str | None = Field(default=None, description="budget: the project's category.")
+    area: str | None = Field(default=None, description="budget: where the project is.")
+
+    def draft(self) -> OptionDraft:
+        return OptionDraft(
+            self.option_id, Text(ar=self.label.ar, en=self.label.en), self.cost, self.category, self.area
+        )
+
+
+class ConstituencyIn(BaseModel):
+    wilayat: str = Field(max_length=100)
+    governorate: str = Field(max_length=100)
+    seats: int = Field(default=1, description="How many candidates it elects.")
+
+
+class ConstituencyOut(BaseModel):
+    wilayat: str
+    governorate: str
+    seats: int
 
 
 class EligibilityIn(BaseModel):
@@ -55,7 +77,11 @@ class EligibilityOut(BaseModel):
 
 class BallotIn(BaseModel):
     question: LocalizedText
-    options: list[OptionIn] = Field(min_length=MIN_OPTIONS, max_length=MAX_OPTIONS)
+    options: list[OptionIn] = Field(
+        default=[],
+        max_length=MAX_PROJECTS,
+        description="2 to 20 options (a budget's projects: up to 200); none for a constituency election.",
+    )
     opens_at: AwareDatetime
     closes_at: AwareDatetime
     campaign_id: str | None = Field(default=None, max_length=64)
@@ -69,12 +95,25 @@ class BallotIn(BaseModel):
     min_selections: int | None = Field(default=None, description="approval: fewest options a voter selects (1).")
     max_selections: int | None = Field(default=None, description="approval: most options a voter selects (all).")
     seats: int | None = Field(default=None, description="approval: how many options win (1).")
+    total_budget: int | None = Field(default=None, description="budget: the money to spend, a whole amount above 0.")
+    max_projects: int | None = Field(default=None, description="budget: most projects a voter selects.")
+    budget_limit: bool | None = Field(
+        default=None, description="budget: a voter's selection may cost at most total_budget (true)."
+    )
+    rule: str | None = Field(default=None, description="budget: `greedy`, `mes` or `mes-greedy`.")
+    constituencies: list[ConstituencyIn] = Field(
+        default=[], max_length=100, description="constituency: the wilayats that elect, their governorate and seats."
+    )
     eligibility: EligibilityIn = EligibilityIn()
 
 
 class OptionOut(BaseModel):
     option_id: str
     label: LocalizedText
+    cost: int | None = Field(default=None, description="budget only")
+    category: str | None = None
+    area: str | None = None
+    wilayat: str | None = Field(default=None, description="constituency: where the candidate stands")
 
 
 class BallotOut(BaseModel):
@@ -93,6 +132,11 @@ class BallotOut(BaseModel):
     min_selections: int | None = Field(description="approval only")
     max_selections: int | None = Field(description="approval only")
     seats: int | None = Field(description="approval only")
+    total_budget: int | None = Field(description="budget only")
+    max_projects: int | None = Field(description="budget only")
+    budget_limit: bool | None = Field(description="budget only")
+    rule: str | None = Field(description="budget only")
+    constituencies: list[ConstituencyOut] = Field(description="constituency only")
     eligibility: EligibilityOut
     opened_at: datetime | None
     closed_at: datetime | None
@@ -107,7 +151,17 @@ class BallotOut(BaseModel):
             kind=ballot.kind,
             state=ballot.state,
             question=localized(ballot.question),
-            options=[OptionOut(option_id=o.option_id, label=localized(o.label)) for o in ballot.options],
+            options=[
+                OptionOut(
+                    option_id=o.option_id,
+                    label=localized(o.label),
+                    cost=o.cost,
+                    category=o.category,
+                    area=o.area,
+                    wilayat=o.wilayat,
+                )
+                for o in ballot.options
+            ],
             opens_at=ballot.opens_at,
             closes_at=ballot.closes_at,
             show_preliminary=ballot.show_preliminary,
@@ -116,6 +170,14 @@ class BallotOut(BaseModel):
             min_selections=ballot.min_selections if ballot.kind == "approval" else None,
             max_selections=ballot.most_selections if ballot.kind == "approval" else None,
             seats=ballot.seats if ballot.kind == "approval" else None,
+            total_budget=ballot.total_budget,
+            max_projects=ballot.max_projects,
+            budget_limit=ballot.budget_limit if ballot.kind == "budget" else None,
+            rule=ballot.rule,
+            constituencies=[
+                ConstituencyOut(wilayat=c.wilayat, governorate=c.governorate, seats=c.seats)
+                for c in ballot.constituencies
+            ],
             eligibility=EligibilityOut(
                 mode=ballot.eligibility.mode,
                 governorates=list(ballot.eligibility.governorates),
@@ -130,13 +192,20 @@ class BallotOut(BaseModel):
 class VoteIn(BaseModel):
     """Exactly one field, by the ballot's kind."""
 
-    choice: str | None = Field(default=None, min_length=1, max_length=64, description="single_choice: an option id")
+    choice: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="single_choice: an option id; constituency: a candidate id",
+    )
     write_in: str | None = Field(
         default=None, max_length=MAX_WRITE_IN, description="single_choice with allow_write_in: your own answer"
     )
-    choices: list[str] | None = Field(default=None, max_length=MAX_OPTIONS, description="approval: option ids")
+    choices: list[str] | None = Field(
+        default=None, max_length=MAX_PROJECTS, description="approval: option ids; budget: project ids"
+    )
     ranking: list[str] | None = Field(
-        default=None, max_length=MAX_OPTIONS, description="ranked: option ids, most preferred first"
+        default=None, max_length=MAX_PROJECTS, description="ranked: option ids, most preferred first"
     )
 
     def marked(self) -> Marked:
@@ -174,6 +243,58 @@ class RoundOut(BaseModel):
     tied_lowest: list[str] = Field(description="Options tied for fewest votes when the tie-break eliminated one.")
 
 
+class GovernorateTurnoutOut(BaseModel):
+    governorate: str
+    eligible: int | None
+    voted: int
+    percent: float | None
+
+
+class TurnoutOut(BaseModel):
+    eligible: int | None = Field(description="The roll's size; null where no one is counted in advance.")
+    voted: int
+    percent: float | None
+    by_governorate: list[GovernorateTurnoutOut]
+
+    @classmethod
+    def of(cls, turnout: Turnout) -> "TurnoutOut":
+        return cls(
+            eligible=turnout.eligible,
+            voted=turnout.voted,
+            percent=turnout.percent,
+            by_governorate=[
+                GovernorateTurnoutOut(governorate=g.governorate, eligible=g.eligible, voted=g.voted, percent=g.percent)
+                for g in turnout.by_governorate
+            ],
+        )
+
+
+class ConstituencyResultOut(BaseModel):
+    wilayat: str
+    governorate: str
+    seats: int
+    counts: list[OptionCountOut] = Field(description="Every candidate; percent of this constituency's votes.")
+    total_votes: int
+    outcome: Outcome
+    winners: list[str]
+    tied: list[str] = Field(description="Candidates with equal votes competing for the seats left after `winners`.")
+
+
+class ProjectOut(BaseModel):
+    project_id: str
+    label: LocalizedText
+    cost: int
+    votes: int
+    selected: bool
+
+
+class BudgetOut(BaseModel):
+    total_budget: int
+    spent: int
+    selected: list[str] = Field(description="Funded project ids, in id order.")
+    projects: list[ProjectOut]
+
+
 class ListSealOut(BaseModel):
     length: int
     head: str
@@ -192,22 +313,30 @@ class ResultOut(BaseModel):
     tied: list[str] = Field(description="approval tie: options competing for the seats left after `winners`.")
     write_ins: list[WriteInOut] = Field(description="single_choice: written-in answers, most votes first.")
     rounds: list[RoundOut] = Field(description="ranked: every instant-runoff round.")
+    rule: str = Field(description="How it was counted: plurality, approval, instant-runoff, greedy, mes, mes-greedy.")
+    constituencies: list[ConstituencyResultOut] = Field(description="constituency: each wilayat's race.")
+    budget: BudgetOut | None = Field(description="budget: what it funds.")
+    turnout: TurnoutOut | None = Field(description="Once closed: who voted, of how many could where the roll says.")
     published_at: datetime | None
     board_head: str | None = Field(description="The hash that commits the result to its board; once closed.")
     board: dict[str, ListSealOut] | None = Field(description="Length and head hash of each list of the board.")
 
     @classmethod
     def of(cls, ballot: Ballot, tally: Tally, *, preliminary: bool) -> "ResultOut":
-        labels = {o.option_id: o.label for o in ballot.options}
+        labels = {o.option_id: localized(o.label) for o in ballot.options}
+
+        def counted(counts) -> list[OptionCountOut]:
+            return [
+                OptionCountOut(option_id=c.option_id, label=labels[c.option_id], votes=c.votes, percent=c.percent)
+                for c in counts
+            ]
+
         return cls(
             ballot_id=ballot.ballot_id,
             preliminary=preliminary,
             kind=ballot.kind,
             question=localized(ballot.question),
-            counts=[
-                OptionCountOut(option_id=c.option_id, label=localized(labels[c.option_id]), votes=c.votes, percent=c.percent)
-                for c in tally.counts
-            ],
+            counts=counted(tally.counts),
             total_votes=tally.total_votes,
             outcome=tally.outcome,
             winners=list(tally.winners),
@@ -224,6 +353,38 @@ class ResultOut(BaseModel):
                 )
                 for r in tally.rounds
             ],
+            rule=tally.rule,
+            constituencies=[
+                ConstituencyResultOut(
+                    wilayat=c.wilayat,
+                    governorate=c.governorate,
+                    seats=c.seats,
+                    counts=counted(c.counts),
+                    total_votes=c.total_votes,
+                    outcome=c.outcome,
+                    winners=list(c.winners),
+                    tied=list(c.tied),
+                )
+                for c in tally.constituencies
+            ],
+            budget=None
+            if tally.budget is None
+            else BudgetOut(
+                total_budget=tally.budget.total_budget,
+                spent=tally.budget.spent,
+                selected=list(tally.budget.selected),
+                projects=[
+                    ProjectOut(
+                        project_id=p.project_id,
+                        label=labels[p.project_id],
+                        cost=p.cost,
+                        votes=p.votes,
+                        selected=p.selected,
+                    )
+                    for p in tally.budget.projects
+                ],
+            ),
+            turnout=TurnoutOut.of(ballot.turnout) if ballot.turnout and not preliminary else None,
             published_at=None if preliminary else ballot.published_at,
             board_head=None if preliminary else ballot.board_head,
             board=None
@@ -234,11 +395,11 @@ class ResultOut(BaseModel):
 
 @router.post("", status_code=201)
 async def draft_ballot(body: BallotIn, user: CurrentUser, handlers: Handlers) -> BallotOut:
-    """Draft a ballot (single_choice, approval or ranked) for the caller's agency."""
+    """Draft a ballot (single_choice, approval, ranked, budget or constituency) for the caller's agency."""
     ballot = await handlers.draft(
         DraftBallot(
             question=Text(ar=body.question.ar, en=body.question.en),
-            options=[(o.option_id, Text(ar=o.label.ar, en=o.label.en)) for o in body.options],
+            options=[o.draft() for o in body.options],
             opens_at=body.opens_at,
             closes_at=body.closes_at,
             campaign_id=body.campaign_id,
@@ -249,6 +410,11 @@ async def draft_ballot(body: BallotIn, user: CurrentUser, handlers: Handlers) ->
             min_selections=body.min_selections,
             max_selections=body.max_selections,
             seats=body.seats,
+            total_budget=body.total_budget,
+            max_projects=body.max_projects,
+            budget_limit=body.budget_limit,
+            rule=body.rule,
+            constituencies=tuple(Constituency(c.wilayat, c.governorate, c.seats) for c in body.constituencies),
             eligibility=body.eligibility.rules(),
         ),
         by=user,

@@ -12,7 +12,7 @@ from ulid import ULID
 
 from sharik.auth import Principal
 
-Action = Literal["create", "open", "close", "roll_import", "roll_transfer"]
+Action = Literal["create", "open", "close", "roll_import", "roll_transfer", "candidate_approve", "candidate_reject"]
 CLOSE_JOB = "system:close-job"
 """The actor of a close the job makes when a ballot's time is up."""
 

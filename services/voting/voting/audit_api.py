@@ -33,6 +33,6 @@ async def audit_entries(
     ballot_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[AuditEntryOut]:
-    """Administrative actions on ballots (create, open, close, roll import, transfer), oldest first."""
+    """Administrative actions on ballots (create, open, close, roll, candidate decisions), oldest first."""
     entries = await log.read(ballot_id=ballot_id, by=user, limit=limit)
     return [AuditEntryOut(**vars(e)) for e in entries]

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from voting.domain.board import CONTENTS, RECEIPTS, VOTES, ListSeal, board_head, check_chain, lists_of
-from voting.domain.tally import count
+from voting.domain.tally import Race, Spending, count
 
 FORMAT = "sharik-board/1"
-ADDED = ("tied", "write_ins", "rounds")
+ADDED = {"tied": [], "write_ins": [], "rounds": [], "budget": None, "constituencies": []}
+"""Result fields added after the first exports, with the value they had before."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,25 @@ def _recount(
     published figure; exports from before kinds existed are single-choice."""
     kind = ballot.get("kind", "single_choice")
     cast = Counter(tuple(e.get("choice") or ()) for e in entries)
+    options = ballot["options"]
+    spending = None
+    if kind == "budget":
+        spending = Spending(
+            costs={o["option_id"]: o["cost"] for o in options},
+            total_budget=ballot["total_budget"],
+            rule=ballot["rule"],
+            max_projects=ballot.get("max_projects"),
+            budget_limit=bool(ballot.get("budget_limit", True)),
+        )
+    races = [
+        Race(
+            c["wilayat"],
+            c["governorate"],
+            c["seats"],
+            tuple(o["option_id"] for o in options if o.get("wilayat") == c["wilayat"]),
+        )
+        for c in ballot.get("constituencies", ())
+    ]
     try:
         recount = count(
             kind,
@@ -97,6 +117,8 @@ def _recount(
             seats=ballot.get("seats", 1),
             min_selections=ballot.get("min_selections", 1),
             max_selections=ballot.get("max_selections"),
+            spending=spending,
+            races=races,
         ).record()
     except ValueError as fault:
         return [Finding(False, f"recount impossible ({kind}): {fault}")]
@@ -108,9 +130,14 @@ def _recount(
         "tied": "tied for the last seats",
         "write_ins": "write-in answers",
         "rounds": "instant-runoff rounds",
+        "budget": "budget outcome (spent, selected projects, votes per project)",
+        "constituencies": "results per constituency (votes, outcome, winners, ties)",
     }
-    # An export from before kinds has no tied, write_ins or rounds: they were empty.
-    return [_same(what, recount[key], result.get(key, [] if key in ADDED else None)) for key, what in described.items()]
+    # An older export lacks the fields added since: they had their empty value.
+    findings = [_same(what, recount[key], result.get(key, ADDED.get(key))) for key, what in described.items()]
+    if "rule" in result:
+        findings.append(_same("counting rule", recount["rule"], result["rule"]))
+    return findings
 
 
 def _same(what: str, recomputed: Any, published: Any) -> Finding:

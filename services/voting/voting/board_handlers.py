@@ -9,6 +9,7 @@ import structlog
 
 from sharik.errors import Conflict, Invalid, NotFound
 from voting.board_store import BoardStore
+from voting.budget_pb import write_budget
 from voting.catalog_events import localized
 from voting.domain.ballot import Ballot
 from voting.domain.board import CONTENTS, VOTES, lists_of, receipt_list
@@ -94,9 +95,22 @@ class BoardHandlers:
                 "min_selections": ballot.min_selections,
                 "max_selections": ballot.most_selections,
                 "seats": ballot.seats,
+                "total_budget": ballot.total_budget,
+                "max_projects": ballot.max_projects,
+                "budget_limit": ballot.budget_limit,
+                "rule": ballot.rule,
+                "constituencies": [
+                    {"wilayat": c.wilayat, "governorate": c.governorate, "seats": c.seats}
+                    for c in ballot.constituencies
+                ],
                 "question": localized(ballot.question).model_dump(),
                 "options": [
-                    {"option_id": o.option_id, "label": localized(o.label).model_dump()} for o in ballot.options
+                    {
+                        "option_id": o.option_id,
+                        "label": localized(o.label).model_dump(),
+                        **{f: v for f in ("cost", "category", "area", "wilayat") if (v := getattr(o, f)) is not None},
+                    }
+                    for o in ballot.options
                 ],
                 "opens_at": ballot.opens_at.isoformat(),
                 "closes_at": ballot.closes_at.isoformat(),
@@ -116,6 +130,16 @@ class BoardHandlers:
                 "board_head": ballot.board_head,
             },
         }
+
+    async def budget_pb(self, ballot_id: str) -> str:
+        """A closed budget in pabulib `.pb` form, its votes read from the sealed board."""
+        ballot = await self._public(ballot_id)
+        if ballot.kind != "budget":
+            raise Invalid("only a participatory budget exports as .pb")
+        if ballot.state != "closed" or ballot.result is None:
+            raise BoardNotPublished("the .pb file is exported once the budget is closed")
+        entries = self._board.all(ballot_id, CONTENTS if ballot.binding else VOTES)
+        return write_budget(ballot, [tuple(e["choice"]) async for e in entries])
 
     async def _public(self, ballot_id: str) -> Ballot:
         ballot = await self._ballots.get(ballot_id)

@@ -5,9 +5,14 @@ from sharik.events.voting import (
     BallotClosed,
     BallotOpened,
     BallotOption,
+    BudgetOutcome,
+    BudgetProject,
+    ConstituencyResult,
+    GovernorateTurnout,
     OptionCount,
     ResultPublished,
     RunoffRound,
+    Turnout,
     VoteCast,
 )
 from voting.domain.ballot import Ballot, Text
@@ -46,7 +51,14 @@ def ballot_closed_with_result(ballot: Ballot) -> list[Envelope]:
     """BallotClosed then ResultPublished, saved in the same update as the close."""
     assert ballot.result is not None and ballot.closed_at is not None and ballot.published_at is not None
     result = ballot.result
-    labels = {o.option_id: o.label for o in ballot.options}
+    labels = {o.option_id: localized(o.label) for o in ballot.options}
+
+    def counted(counts) -> tuple[OptionCount, ...]:
+        return tuple(
+            OptionCount(option_id=c.option_id, label=labels[c.option_id], votes=c.votes, percent=c.percent)
+            for c in counts
+        )
+
     closed = _once_per_ballot(
         ballot,
         BallotClosed(
@@ -59,10 +71,7 @@ def ballot_closed_with_result(ballot: Ballot) -> list[Envelope]:
             ballot_id=ballot.ballot_id,
             agency=ballot.agency,
             question=localized(ballot.question),
-            counts=tuple(
-                OptionCount(option_id=c.option_id, label=localized(labels[c.option_id]), votes=c.votes, percent=c.percent)
-                for c in result.counts
-            ),
+            counts=counted(result.counts),
             total_votes=result.total_votes,
             outcome=result.outcome,
             winners=result.winners,
@@ -79,10 +88,57 @@ def ballot_closed_with_result(ballot: Ballot) -> list[Envelope]:
                 )
                 for r in result.rounds
             ),
+            rule=result.rule or None,
+            turnout=_turnout(ballot),
+            constituencies=tuple(
+                ConstituencyResult(
+                    wilayat=c.wilayat,
+                    governorate=c.governorate,
+                    seats=c.seats,
+                    counts=counted(c.counts),
+                    total_votes=c.total_votes,
+                    outcome=c.outcome,
+                    winners=c.winners,
+                    tied=c.tied,
+                )
+                for c in result.constituencies
+            ),
+            budget=None
+            if result.budget is None
+            else BudgetOutcome(
+                total_budget=result.budget.total_budget,
+                spent=result.budget.spent,
+                selected=result.budget.selected,
+                projects=tuple(
+                    BudgetProject(
+                        project_id=p.project_id,
+                        label=labels[p.project_id],
+                        cost=p.cost,
+                        votes=p.votes,
+                        selected=p.selected,
+                    )
+                    for p in result.budget.projects
+                ),
+            ),
         ),
         caused_by=closed,
     )
     return [closed, published]
+
+
+def _turnout(ballot: Ballot) -> Turnout | None:
+    if ballot.turnout is None:
+        return None
+    t = ballot.turnout
+    return Turnout(
+        eligible=t.eligible,
+        voted=t.voted,
+        percent=t.percent,
+        by_governorate=tuple(
+            GovernorateTurnout(governorate=g.governorate, eligible=g.eligible, voted=g.voted, percent=g.percent)
+            for g in t.by_governorate
+        ),
+    )
 
 
 def localized(text: Text) -> LocalizedText:

@@ -15,10 +15,12 @@ from sharik.pseudonym import pseudonym
 from voting import catalog_events
 from voting.audit import CLOSE_JOB, Action, AuditLog
 from voting.board_store import BoardStore
-from voting.domain.ballot import Ballot, Marked, Text, WindowClosed
+from voting.domain.ballot import Ballot, Marked, OptionDraft, Text, WindowClosed
 from voting.domain.board import ListSeal
+from voting.domain.constituency import Candidacy, Constituency, same_place
 from voting.domain.eligibility import Eligibility, not_on_roll
 from voting.domain.tally import BallotKind, Tally
+from voting.domain.turnout import Turnout, count_turnout
 from voting.domain.vote import Vote
 from voting.roll_store import RollStore
 from voting.store import BallotStore
@@ -31,7 +33,7 @@ IN_FLIGHT_POLL_SECONDS = 0.05
 @dataclass(frozen=True)
 class DraftBallot:
     question: Text
-    options: list[tuple[str | None, Text]]
+    options: list[tuple[str | None, Text] | OptionDraft]
     opens_at: datetime
     closes_at: datetime
     campaign_id: str | None = None
@@ -42,6 +44,11 @@ class DraftBallot:
     min_selections: int | None = None
     max_selections: int | None = None
     seats: int | None = None
+    total_budget: int | None = None
+    max_projects: int | None = None
+    budget_limit: bool | None = None
+    rule: str | None = None
+    constituencies: tuple[Constituency, ...] = ()
     eligibility: Eligibility = Eligibility()
 
 
@@ -85,6 +92,11 @@ class BallotHandlers:
             min_selections=command.min_selections,
             max_selections=command.max_selections,
             seats=command.seats,
+            total_budget=command.total_budget,
+            max_projects=command.max_projects,
+            budget_limit=command.budget_limit,
+            rule=command.rule,
+            constituencies=command.constituencies,
             eligibility=command.eligibility,
             created_by=by.subject,
             now=self._clock(),
@@ -111,7 +123,9 @@ class BallotHandlers:
         ballot = await self._store.get(ballot_id)
         now = self._clock()
         choice = ballot.check_vote(marked, now=now)
-        await self._check_eligible(ballot, by)
+        registered_in = await self._check_eligible(ballot, by)
+        ballot.check_constituency(choice, registered_in)
+        governorate = ballot.governorate_of(registered_in=registered_in, claimed=by.governorate)
         # Noted in flight before the state is read again: a close that starts after
         # this read waits for the vote, and one that started before refuses it.
         admission = await self._store.admit_vote(ballot_id)
@@ -120,7 +134,9 @@ class BallotHandlers:
                 raise WindowClosed("voting has closed")
             vote = Vote(vote_id=uuid.uuid4().hex, ballot_id=ballot_id, choice=choice, cast_at=now)
             voter = pseudonym(self._pseudonym_key, by.subject, purpose=f"voter:{ballot_id}")
-            await self._store.record(vote, voter=voter, events=[catalog_events.vote_cast(ballot, vote)])
+            await self._store.record(
+                vote, voter=voter, events=[catalog_events.vote_cast(ballot, vote)], governorate=governorate
+            )
         finally:
             await self._store.release_vote(admission)
         self._on_saved()
@@ -137,7 +153,7 @@ class BallotHandlers:
         board = await self._sealed_board(ballot)
         # Counted from the sealed board, so the published result is the board's by construction.
         cast = await self._board.choices(ballot_id, binding=ballot.binding)
-        closed = ballot.publish(cast, board=board, now=self._clock())
+        closed = ballot.publish(cast, board=board, now=self._clock(), turnout=await self._turnout(ballot))
         saved = await self._store.save(closed, catalog_events.ballot_closed_with_result(closed))
         self._on_saved()
         assert saved.result is not None
@@ -161,6 +177,38 @@ class BallotHandlers:
             except Conflict:
                 continue
         return closed
+
+    async def apply(self, ballot_id: str, wilayat: str, name: Text, *, by: Principal) -> Candidacy:
+        """Staff of the ballot's agency enter a candidacy on the candidate's behalf, pending approval."""
+        ballot = await self._store.get(ballot_id)
+        by.require_staff_of(ballot.agency)
+        candidacy_id = str(ULID())
+        saved = await self._store.save(ballot.apply(candidacy_id, wilayat, name, by=by.subject, now=self._clock()), [])
+        return saved.candidacy(candidacy_id)
+
+    async def decide(
+        self, ballot_id: str, candidacy_id: str, *, approve: bool, reason: str | None, by: Principal
+    ) -> Candidacy:
+        """Staff of the ballot's agency approve a candidacy, or reject it with a reason; audited."""
+        ballot = await self._store.get(ballot_id)
+        by.require_staff_of(ballot.agency)
+        decided = ballot.decide(candidacy_id, approve=approve, reason=reason, by=by.subject, now=self._clock())
+        saved = await self._store.save(decided, [])
+        candidacy = saved.candidacy(candidacy_id)
+        # The reason stays out of the log: it is free text, the decision is what is audited.
+        await self._audited(
+            saved,
+            "candidate_approve" if approve else "candidate_reject",
+            by.subject,
+            {"candidacy_id": candidacy_id, "wilayat": candidacy.wilayat},
+        )
+        return candidacy
+
+    async def candidacies(self, ballot_id: str, *, by: Principal) -> tuple[Candidacy, ...]:
+        """Every candidacy with its status, for staff of the ballot's agency."""
+        ballot = await self._store.get(ballot_id)
+        by.require_staff_of(ballot.agency)
+        return ballot.candidacies
 
     async def view(self, ballot_id: str, *, by: Principal | None) -> Ballot:
         """Opened ballots are public; drafts only to their agency's staff."""
@@ -191,8 +239,29 @@ class BallotHandlers:
             await self._board.seal_contents(ballot.ballot_id)
         return await self._board.seals(ballot.ballot_id, binding=ballot.binding)
 
-    async def _check_eligible(self, ballot: Ballot, voter: Principal) -> None:
-        """Raise NotEligible, naming the rule, unless `voter` may vote in `ballot`."""
+    async def _turnout(self, ballot: Ballot) -> Turnout:
+        """Who voted, from the voter marks, of those on the roll where the ballot has one."""
+        voted = await self._store.voters_by_governorate(ballot.ballot_id)
+        if ballot.eligibility.mode != "roll":
+            return count_turnout(voted, eligible=None)
+        rules = ballot.eligibility
+        registered = {
+            wilayat: n
+            for wilayat, n in (await self._roll.summary(ballot.ballot_id)).items()
+            if not rules.wilayats or any(same_place(wilayat, w) for w in rules.wilayats)
+        }
+        if ballot.kind != "constituency":
+            return count_turnout(voted, eligible=sum(registered.values()))
+        # Only those registered where a constituency elects can vote.
+        by_governorate = {r.governorate: 0 for r in ballot.constituencies}
+        for wilayat, n in registered.items():
+            if (race := ballot.race_of(wilayat)) is not None:
+                by_governorate[race.governorate] += n
+        return count_turnout(voted, eligible=sum(by_governorate.values()), eligible_by_governorate=by_governorate)
+
+    async def _check_eligible(self, ballot: Ballot, voter: Principal) -> str | None:
+        """Raise NotEligible, naming the rule, unless `voter` may vote in `ballot`; return
+        the wilayat they are registered in, for a ballot with a roll."""
         rules = ballot.eligibility
         rules.check_age(voter.birthdate, on=ballot.opens_at.date())
         if rules.mode == "rules":
@@ -203,6 +272,8 @@ class BallotHandlers:
             if wilayat is None:
                 raise not_on_roll()
             rules.check_wilayat(wilayat)
+            return wilayat
+        return None
 
     async def _audited(self, ballot: Ballot, action: Action, actor: str, details: dict | None = None) -> None:
         """Append to the audit log after the change is saved: a crash between loses the entry, never invents one."""

@@ -7,7 +7,8 @@ from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
 from sharik.runtime import ServiceRuntime
-from voting import api, audit_api, board_api, roll_api
+from voting import api, audit_api, board_api, budget_api, candidacy_api, roll_api
+from voting import open_data_api
 from voting.audit import AuditLog
 from voting.board_handlers import BoardHandlers
 from voting.board_store import BoardStore
@@ -63,7 +64,15 @@ def create_app(
     return runtime.app(
         title="Sharik voting",
         description="Ballots and e-referendums: secret votes, counted and published.",
-        routers=[api.router, board_api.router, roll_api.router, audit_api.router],
+        routers=[
+            api.router,
+            board_api.router,
+            roll_api.router,
+            audit_api.router,
+            open_data_api.router,
+            candidacy_api.router,
+            budget_api.router,
+        ],
         state={"ballots": handlers, "boards": boards, "rolls": rolls, "audit": audit},
     )
 

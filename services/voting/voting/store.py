@@ -19,8 +19,19 @@ from sharik.events import Envelope
 from sharik.store import STATE_ONLY, insert_aggregate, public_or_own_drafts, update_aggregate
 from voting.domain.ballot import AlreadyVoted, Ballot, Option, Text
 from voting.domain.board import ListSeal
+from voting.domain.constituency import Candidacy, Constituency
 from voting.domain.eligibility import Eligibility
-from voting.domain.tally import Choice, OptionTally, RoundTally, Tally, WriteInTally
+from voting.domain.tally import (
+    BudgetTally,
+    Choice,
+    ConstituencyTally,
+    OptionTally,
+    ProjectTally,
+    RoundTally,
+    Tally,
+    WriteInTally,
+)
+from voting.domain.turnout import GovernorateTurnout, Turnout
 from voting.domain.vote import Vote
 
 UNSEALED = "unsealed"
@@ -93,15 +104,18 @@ class BallotStore:
     async def votes_in_flight(self, ballot_id: str) -> int:
         return await self.admissions.count_documents({"ballot_id": ballot_id})
 
-    async def record(self, vote: Vote, *, voter: str, events: list[Envelope]) -> None:
+    async def record(self, vote: Vote, *, voter: str, events: list[Envelope], governorate: str | None = None) -> None:
         """Mark `voter` as having voted, then store the vote apart; AlreadyVoted if marked.
 
         No transaction spans the two inserts: if the vote cannot be stored the mark is
         removed again; a crash between them leaves a mark without a vote (a lost vote,
-        never a double one), which the close reports as a count."""
+        never a double one), which the close reports as a count. The mark keeps the
+        voter's `governorate` for turnout; the vote never does."""
         try:
             # A random _id: an ObjectId would carry the time of voting, joinable with cast_at.
-            await self.voters.insert_one({"_id": uuid.uuid4().hex, "ballot_id": vote.ballot_id, "voter": voter})
+            await self.voters.insert_one(
+                {"_id": uuid.uuid4().hex, "ballot_id": vote.ballot_id, "voter": voter, "governorate": governorate}
+            )
         except DuplicateKeyError:
             raise AlreadyVoted("you have already voted in this ballot") from None
         try:
@@ -123,6 +137,11 @@ class BallotStore:
     async def count_voters(self, ballot_id: str) -> int:
         return await self.voters.count_documents({"ballot_id": ballot_id})
 
+    async def voters_by_governorate(self, ballot_id: str) -> dict[str | None, int]:
+        """How many voted, per governorate of their voter mark (None: not known)."""
+        pipeline = [{"$match": {"ballot_id": ballot_id}}, {"$group": {"_id": "$governorate", "voters": {"$sum": 1}}}]
+        return {group["_id"]: group["voters"] async for group in await self.voters.aggregate(pipeline)}
+
 
 def _vote_document(vote: Vote) -> dict[str, Any]:
     return {
@@ -142,16 +161,20 @@ def _document(ballot: Ballot) -> dict[str, Any]:
 
 
 def _ballot(document: dict[str, Any]) -> Ballot:
-    fields = {k: v for k, v in document.items() if k not in ("_id", "outbox")}
+    fields = {k: v for k, v in document.items() if k not in ("_id", "outbox", "constituencies", "candidacies")}
     question, options, result = fields.pop("question"), fields.pop("options"), fields.pop("result")
     board = fields.pop("board", None)
     eligibility = fields.pop("eligibility", None)
+    turnout = fields.pop("turnout", None)
     return Ballot(
         **fields,
         ballot_id=document["_id"],
         question=Text(**question),
-        options=tuple(Option(option_id=o["option_id"], label=Text(**o["label"])) for o in options),
+        options=tuple(Option(**{**o, "label": Text(**o["label"])}) for o in options),
+        constituencies=tuple(Constituency(**c) for c in document.get("constituencies", ())),
+        candidacies=tuple(Candidacy(**{**c, "name": Text(**c["name"])}) for c in document.get("candidacies", ())),
         result=_tally(result) if result else None,
+        turnout=_turnout(turnout) if turnout else None,
         board={name: ListSeal(**seal) for name, seal in board.items()} if board is not None else None,
         eligibility=_eligibility(eligibility) if eligibility else Eligibility(),
     )
@@ -177,4 +200,35 @@ def _tally(document: dict[str, Any]) -> Tally:
             RoundTally(**{**r, "tied_lowest": tuple(r["tied_lowest"])}) for r in document.get("rounds", ())
         ),
         tied=tuple(document.get("tied", ())),
+        rule=document.get("rule", ""),
+        budget=_budget(document["budget"]) if document.get("budget") else None,
+        constituencies=tuple(
+            ConstituencyTally(
+                **{
+                    **c,
+                    "counts": tuple(OptionTally(**o) for o in c["counts"]),
+                    "winners": tuple(c["winners"]),
+                    "tied": tuple(c["tied"]),
+                }
+            )
+            for c in document.get("constituencies", ())
+        ),
+    )
+
+
+def _budget(document: dict[str, Any]) -> BudgetTally:
+    return BudgetTally(
+        total_budget=document["total_budget"],
+        spent=document["spent"],
+        selected=tuple(document["selected"]),
+        projects=tuple(ProjectTally(**p) for p in document["projects"]),
+    )
+
+
+def _turnout(document: dict[str, Any]) -> Turnout:
+    return Turnout(
+        eligible=document["eligible"],
+        voted=document["voted"],
+        percent=document["percent"],
+        by_governorate=tuple(GovernorateTurnout(**g) for g in document["by_governorate"]),
     )

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sharik.events.base import Event, LocalizedText
 
-BallotKind = Literal["single_choice", "approval", "ranked"]
+BallotKind = Literal["single_choice", "approval", "ranked", "budget", "constituency"]
 
 
 class BallotOption(BaseModel):
@@ -90,6 +90,66 @@ class RunoffRound(BaseModel):
     tied_lowest: tuple[str, ...] = ()
 
 
+class GovernorateTurnout(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    governorate: str
+    eligible: int | None = Field(default=None, ge=0)
+    """Absent where the roll does not say (rules-mode ballots count no one in advance)."""
+    voted: int = Field(ge=0)
+    percent: float | None = Field(default=None, ge=0, le=100)
+
+
+class Turnout(BaseModel):
+    """How many voted, of how many could: overall and per governorate."""
+
+    model_config = ConfigDict(frozen=True)
+
+    eligible: int | None = Field(default=None, ge=0)
+    """The roll's size; absent for ballots open to every citizen or decided by rules."""
+    voted: int = Field(ge=0)
+    percent: float | None = Field(default=None, ge=0, le=100)
+    by_governorate: tuple[GovernorateTurnout, ...] = ()
+
+
+class ConstituencyResult(BaseModel):
+    """The result of one wilayat's race in a constituency election."""
+
+    model_config = ConfigDict(frozen=True)
+
+    wilayat: str
+    governorate: str
+    seats: int = Field(ge=1)
+    counts: tuple[OptionCount, ...]
+    total_votes: int = Field(ge=0)
+    outcome: Literal["winner", "tie", "no_votes"]
+    winners: tuple[str, ...]
+    tied: tuple[str, ...] = ()
+    """Candidates with equal votes competing for the seats left after `winners`."""
+
+
+class BudgetProject(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    project_id: str
+    label: LocalizedText
+    cost: int = Field(ge=0)
+    votes: int = Field(ge=0)
+    selected: bool
+
+
+class BudgetOutcome(BaseModel):
+    """What a participatory budget funds."""
+
+    model_config = ConfigDict(frozen=True)
+
+    total_budget: int = Field(ge=0)
+    spent: int = Field(ge=0)
+    selected: tuple[str, ...]
+    """Funded project ids, in id order."""
+    projects: tuple[BudgetProject, ...]
+
+
 class ResultPublished(Event):
     """The final result of a closed ballot, counts per option."""
 
@@ -113,3 +173,11 @@ class ResultPublished(Event):
     """Approval ballots: options with equal votes competing for the seats left after `winners`."""
     rounds: tuple[RunoffRound, ...] = ()
     """Ranked ballots: every instant-runoff round, the last deciding (`counts` is that round)."""
+    rule: str | None = None
+    """The counting rule: `plurality`, `approval`, `instant-runoff`, or a budget's
+    `greedy`, `mes` or `mes-greedy`."""
+    turnout: Turnout | None = None
+    constituencies: tuple[ConstituencyResult, ...] = ()
+    """Constituency elections: one result per wilayat (`counts` then holds every candidate)."""
+    budget: BudgetOutcome | None = None
+    """Participatory budgets: the funded projects and the money spent."""

@@ -22,7 +22,10 @@ def ballot_closed(event: BallotClosed) -> list[Change]:
 
 
 def result_published(event: ResultPublished) -> list[Change]:
-    """The final counts per option and the outcome."""
-    result = event.model_dump(include={"counts", "total_votes", "outcome", "winners", "published_at"})
+    """The published result whole: counts, outcome, board head and whatever else the
+    catalog's ResultPublished carries (rule, turnout, constituencies, budget)."""
+    # Everything but what the document holds elsewhere, so a field the catalog adds
+    # reaches the open-data files without a change here.
+    result = event.model_dump(exclude={"ballot_id", "agency", "question"})
     fields = {"agency": event.agency, "question": event.question.model_dump(), "result": result}
     return [Change(BALLOTS, event.ballot_id, {"$set": fields})]

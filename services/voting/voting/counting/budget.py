@@ -48,6 +48,22 @@ class ParticipatoryBudget:
 Rule = Callable[[ParticipatoryBudget], list[str]]
 
 
+def check_selection(
+    selection: Sequence[str], costs: Mapping[str, int], max_projects: int | None, budget: int | None
+) -> None:
+    """Raise ValueError naming the limit a voter's selection breaks (`budget` None: no money limit)."""
+    if unknown := [p for p in selection if p not in costs]:
+        raise ValueError(f"unknown projects: {', '.join(unknown)}")
+    if len(set(selection)) != len(selection):
+        raise ValueError("each project may be selected only once")
+    if not selection:
+        raise ValueError("select at least one project")
+    if max_projects is not None and len(selection) > max_projects:
+        raise ValueError(f"select at most {max_projects} projects (max_projects), {len(selection)} selected")
+    if budget is not None and (cost := sum(costs[p] for p in selection)) > budget:
+        raise ValueError(f"the selected projects cost {cost}, more than the budget of {budget} (budget_limit)")
+
+
 def sort_ids(ids: Iterable[str]) -> list[str]:
     """Ids in reading order: numerically when all are whole numbers ("2" before "10"),
     else as text."""
