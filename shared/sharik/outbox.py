@@ -15,7 +15,7 @@ from sharik.store import PENDING
 
 log = structlog.get_logger(__name__)
 
-BATCH = 100
+BATCH = 500
 
 
 class OutboxRelay:
@@ -54,15 +54,25 @@ class OutboxRelay:
         """Publish everything queued now; return how many events were published."""
         published = 0
         for collection in self._collections:
-            cursor = collection.find({PENDING: True}, {"outbox": 1}).limit(BATCH)
-            async for document in cursor:
-                for entry in document["outbox"]:
-                    await self._publish(entry)
-                    await collection.update_one({"_id": document["_id"]}, {"$pull": {"outbox": entry}})
-                    published += 1
-                # Only if nothing was queued meanwhile; otherwise the next pass takes it.
-                await collection.update_one({"_id": document["_id"], "outbox": []}, {"$unset": {PENDING: ""}})
+            documents = await collection.find({PENDING: True}, {"outbox": 1}).limit(BATCH).to_list()
+            # Documents in parallel, so the producer sends them in batches; each
+            # document's events in order, as its key's partition must keep them.
+            relayed = await asyncio.gather(*(self._relay(collection, d) for d in documents), return_exceptions=True)
+            for outcome in relayed:
+                # Raised once every document has finished, so none is still publishing
+                # when the next pass starts.
+                if isinstance(outcome, BaseException):
+                    raise outcome
+            published += sum(relayed)
         return published
+
+    async def _relay(self, collection: AsyncCollection, document: dict) -> int:
+        for entry in document["outbox"]:
+            await self._publish(entry)
+            await collection.update_one({"_id": document["_id"]}, {"$pull": {"outbox": entry}})
+        # Only if nothing was queued meanwhile; otherwise the next pass takes it.
+        await collection.update_one({"_id": document["_id"], "outbox": []}, {"$unset": {PENDING: ""}})
+        return len(document["outbox"])
 
     async def _publish(self, entry: dict) -> None:
         token = context.attach(propagate.extract(entry.get("trace") or {}))

@@ -42,7 +42,7 @@ class BoardHandlers:
         self._holder = uuid.uuid4().hex
 
     async def seal_pending(self, *, lease: timedelta) -> int:
-        """Append recorded votes to their ballots' boards; return how many entries this call appended."""
+        """Append recorded votes to their ballots' boards, then file those relayed; return how many entries this call appended."""
         appended = 0
         for ballot_id in await self._board.pending_ballots():
             if not await self._board.claim(ballot_id, holder=self._holder, now=self._clock(), lease=lease):
@@ -54,6 +54,8 @@ class BoardHandlers:
                 log.warning("votes stored after the count left off the board", ballot_id=ballot_id, votes=late)
                 continue
             appended += await self._board.seal_pending(ballot_id, binding=ballot.binding)
+        while await self._board.file_sealed():
+            pass
         return appended
 
     async def page(

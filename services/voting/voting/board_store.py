@@ -3,23 +3,33 @@
 An entry's `_id` is `<ballot>/<list>/<position>`, so two sealers racing for the same
 position cannot both write it (the insert is the commit), and a receipt is unique, so
 no vote is sealed twice. The chain therefore holds even if two replicas seal one ballot
-at once; the lease only spares them the wasted work."""
+at once; the lease only spares them the wasted work.
+
+Votes wait in the `ballot_box` until they are on the board, then move to `votes`. Every
+read goes by `_id` (an entry's place), by the unique receipt, or over the small ballot
+box: a store whose only indexes are unique ones (the development store is one) reads a
+whole collection for any other query, and a national ballot's board and votes run to
+hundreds of thousands of documents."""
 
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from sharik.store import PENDING
 from voting.domain.board import CONTENTS, VOTES, ListSeal, extend, genesis, lists_of, receipt_list, sorted_contents
 from voting.domain.tally import Choice
 from voting.domain.vote import receipt_of
-from voting.store import UNSEALED
 
+SEALED = "sealed"
+"""Set on a vote in the ballot box once its entry is on the board (or it was set aside
+as late); it then moves to `votes` as soon as its VoteCast is relayed."""
 BATCH = 500
+PAGE = 1000
 DUPLICATE_KEY = 11000
 PUBLIC = {"_id": 0, "position": 1, "prev_hash": 1, "receipt": 1, "choice": 1, "hash": 1}
 
@@ -27,17 +37,19 @@ PUBLIC = {"_id": 0, "position": 1, "prev_hash": 1, "receipt": 1, "choice": 1, "h
 class BoardStore:
     def __init__(self, db: AsyncDatabase) -> None:
         self.entries = db["board_entries"]
+        self.lengths = db["board_lengths"]
         self.leases = db["board_leases"]
+        self.box = db["ballot_box"]
         self.votes = db["votes"]
 
     async def create_indexes(self) -> None:
-        await self.entries.create_index([("ballot_id", ASCENDING), ("list", ASCENDING), ("position", ASCENDING)])
         await self.entries.create_index("receipt", unique=True, sparse=True)
+        await self.votes.create_index([("ballot_id", ASCENDING)])
 
     async def pending_ballots(self, *, limit: int = 100) -> list[str]:
-        """Ballots with votes not yet on their board."""
-        pipeline = [{"$match": {UNSEALED: True}}, {"$group": {"_id": "$ballot_id"}}, {"$limit": limit}]
-        return [row["_id"] async for row in await self.votes.aggregate(pipeline)]
+        """Ballots with votes in the ballot box not yet on their board."""
+        pipeline = [{"$match": {SEALED: {"$ne": True}}}, {"$group": {"_id": "$ballot_id"}}, {"$limit": limit}]
+        return [row["_id"] async for row in await self.box.aggregate(pipeline)]
 
     async def claim(self, ballot_id: str, *, holder: str, now: datetime, lease: timedelta) -> bool:
         """Take or renew the lease to seal `ballot_id`; False while another holder has it."""
@@ -52,13 +64,14 @@ class BoardStore:
         return True
 
     async def seal_pending(self, ballot_id: str, *, binding: bool) -> int:
-        """Append the ballot's unsealed votes, oldest first; return how many this call appended."""
+        """Append the ballot's votes waiting in the box, oldest first; return how many this call appended."""
         name = receipt_list(binding=binding)
         appended = 0
         while batch := await self._unsealed(ballot_id):
             receipts = {receipt_of(vote["_id"]): vote for vote in batch}
-            sealed = {e["receipt"] async for e in self.entries.find({"receipt": {"$in": list(receipts)}})}
-            items = [(r, None if binding else v["choice"]) for r, v in receipts.items() if r not in sealed]
+            query = {"receipt": {"$in": list(receipts)}}
+            on_board = {e["receipt"] async for e in self.entries.find(query, {"receipt": 1})}
+            items = [(r, None if binding else v["choice"]) for r, v in receipts.items() if r not in on_board]
             chained = extend(ballot_id, name, await self._head(ballot_id, name), items)
             try:
                 if chained:
@@ -69,22 +82,39 @@ class BoardStore:
                 _raise_unless_duplicates(race)
                 appended += race.details.get("nInserted", 0)
                 continue
-            await self.votes.update_many({"_id": {"$in": [v["_id"] for v in batch]}}, {"$unset": {UNSEALED: ""}})
+            if chained:
+                await self._note_length(ballot_id, name, chained[-1]["position"] + 1)
+            await self.box.update_many({"_id": {"$in": [v["_id"] for v in batch]}}, {"$set": {SEALED: True}})
         return appended
+
+    async def file_sealed(self) -> int:
+        """Move votes that are on the board and relayed from the box to `votes`; return how many moved."""
+        done = {SEALED: True, PENDING: {"$exists": False}}
+        moved = [_filed(v) for v in await self.box.find(done).limit(BATCH).to_list()]
+        if not moved:
+            return 0
+        try:
+            await self.votes.insert_many(moved, ordered=False)
+        except BulkWriteError as race:
+            # A crash or a racing replica filed some already; the box copy goes all the same.
+            _raise_unless_duplicates(race)
+        await self.box.delete_many({"_id": {"$in": [v["_id"] for v in moved]}})
+        return len(moved)
 
     async def set_aside_late(self, ballot_id: str) -> int:
         """Mark votes stored after their ballot was counted (a vote slower than the
         in-flight wait): neither counted nor on the board; return how many."""
-        result = await self.votes.update_many(
-            {UNSEALED: True, "ballot_id": ballot_id}, {"$unset": {UNSEALED: ""}, "$set": {"late": True}}
+        result = await self.box.update_many(
+            {"ballot_id": ballot_id, SEALED: {"$ne": True}}, {"$set": {SEALED: True, "late": True}}
         )
         return result.modified_count
 
     async def seal_contents(self, ballot_id: str) -> None:
         """Write a binding ballot's `contents` list, once voting has stopped."""
         # The votes on the receipts list, so both lists count the same votes.
-        sealed = {"ballot_id": ballot_id, UNSEALED: {"$exists": False}, "late": {"$ne": True}}
-        choices = [v["choice"] async for v in self.votes.find(sealed, {"choice": 1})]
+        on_board = {"ballot_id": ballot_id, "late": {"$ne": True}}
+        choices = [v["choice"] async for v in self.votes.find(on_board, {"choice": 1})]
+        choices += [v["choice"] async for v in self.box.find({**on_board, SEALED: True}, {"choice": 1})]
         chained = extend(ballot_id, CONTENTS, None, sorted_contents(choices))
         if not chained:
             return
@@ -93,6 +123,7 @@ class BoardStore:
         except BulkWriteError as race:
             # A racing close wrote entries too; the list is a function of the votes, so the same ones.
             _raise_unless_duplicates(race)
+        await self._note_length(ballot_id, CONTENTS, len(chained))
 
     async def seals(self, ballot_id: str, *, binding: bool) -> dict[str, ListSeal]:
         """Each list's length and head hash as stored now."""
@@ -108,39 +139,67 @@ class BoardStore:
 
     async def choices(self, ballot_id: str, *, binding: bool) -> Counter[Choice]:
         """How many entries of the board's list of choices hold each distinct choice."""
-        # Read and counted here: grouping on an array `_id` is not reliable across
+        # Counted here: grouping on an array `_id` is not reliable across
         # MongoDB-compatible stores (one merged distinct write-ins).
-        query = {"ballot_id": ballot_id, "list": CONTENTS if binding else VOTES}
         cast: Counter[Choice] = Counter()
-        async for entry in self.entries.find(query, {"_id": 0, "choice": 1}):
+        async for entry in self.all(ballot_id, CONTENTS if binding else VOTES):
             cast[tuple(entry["choice"])] += 1
         return cast
 
     async def page(self, ballot_id: str, name: str, *, start: int, limit: int) -> list[dict[str, Any]]:
         """Entries of one list from position `start`, as published."""
-        query = {"ballot_id": ballot_id, "list": name, "position": {"$gte": start}}
-        return await self.entries.find(query, PUBLIC).sort("position", ASCENDING).limit(limit).to_list()
+        places = [_entry_id(ballot_id, name, position) for position in range(start, start + limit)]
+        entries = await self.entries.find({"_id": {"$in": places}}, PUBLIC).to_list()
+        return sorted(entries, key=lambda entry: entry["position"])
 
     async def all(self, ballot_id: str, name: str) -> AsyncIterator[dict[str, Any]]:
         """Every entry of one list, in order, as published."""
-        query = {"ballot_id": ballot_id, "list": name}
-        async for entry in self.entries.find(query, PUBLIC).sort("position", ASCENDING):
-            yield entry
+        start = 0
+        while True:
+            page = await self.page(ballot_id, name, start=start, limit=PAGE)
+            for entry in page:
+                yield entry
+            if len(page) < PAGE:
+                return
+            start += PAGE
 
     async def find_receipt(self, ballot_id: str, receipt: str) -> dict[str, Any] | None:
-        return await self.entries.find_one({"ballot_id": ballot_id, "receipt": receipt}, PUBLIC)
+        entry = await self.entries.find_one({"receipt": receipt}, {**PUBLIC, "ballot_id": 1})
+        if entry is None or entry.pop("ballot_id") != ballot_id:
+            return None
+        return entry
 
     async def _head(self, ballot_id: str, name: str) -> dict[str, Any] | None:
-        return await self.entries.find_one({"ballot_id": ballot_id, "list": name}, sort=[("position", DESCENDING)])
+        """The list's last entry: from the noted length, stepping past entries a racing
+        sealer appended and has not noted yet."""
+        noted = await self.lengths.find_one({"_id": f"{ballot_id}/{name}"})
+        length = noted["length"] if noted else 0
+        while await self.entries.find_one({"_id": _entry_id(ballot_id, name, length)}, {"_id": 1}):
+            length += 1
+        if length == 0:
+            return None
+        return await self.entries.find_one({"_id": _entry_id(ballot_id, name, length - 1)})
+
+    async def _note_length(self, ballot_id: str, name: str, length: int) -> None:
+        await self.lengths.update_one({"_id": f"{ballot_id}/{name}"}, {"$max": {"length": length}}, upsert=True)
 
     async def _unsealed(self, ballot_id: str) -> list[dict[str, Any]]:
-        query = {UNSEALED: True, "ballot_id": ballot_id}
+        query = {"ballot_id": ballot_id, SEALED: {"$ne": True}}
         oldest_first = [("cast_at", ASCENDING), ("_id", ASCENDING)]
-        return await self.votes.find(query, {"choice": 1}).sort(oldest_first).limit(BATCH).to_list()
+        return await self.box.find(query, {"choice": 1}).sort(oldest_first).limit(BATCH).to_list()
+
+
+def _entry_id(ballot_id: str, name: str, position: int) -> str:
+    return f"{ballot_id}/{name}/{position}"
+
+
+def _filed(vote: dict[str, Any]) -> dict[str, Any]:
+    """A vote as kept once it is on the board: without its relayed outbox and the box's flag."""
+    return {k: v for k, v in vote.items() if k not in ("outbox", SEALED)}
 
 
 def _stored(ballot_id: str, name: str, entry: dict[str, Any]) -> dict[str, Any]:
-    return {"_id": f"{ballot_id}/{name}/{entry['position']}", "ballot_id": ballot_id, "list": name, **entry}
+    return {"_id": _entry_id(ballot_id, name, entry["position"]), "ballot_id": ballot_id, "list": name, **entry}
 
 
 def _raise_unless_duplicates(error: BulkWriteError) -> None:

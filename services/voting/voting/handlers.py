@@ -23,6 +23,7 @@ from voting.domain.tally import BallotKind, Tally
 from voting.domain.turnout import Turnout, count_turnout
 from voting.domain.vote import Vote
 from voting.roll_store import RollStore
+from voting.running_tally import RunningTally
 from voting.store import BallotStore
 
 log = structlog.get_logger(__name__)
@@ -60,6 +61,7 @@ class BallotHandlers:
         board: BoardStore,
         roll: RollStore,
         audit: AuditLog,
+        tally: RunningTally,
         pseudonym_key: str,
         in_flight_wait_seconds: float = 10.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -69,6 +71,7 @@ class BallotHandlers:
         self._board = board
         self._roll = roll
         self._audit = audit
+        self._tally = tally
         self._pseudonym_key = pseudonym_key
         self._in_flight_wait = in_flight_wait_seconds
         self._clock = clock
@@ -224,7 +227,7 @@ class BallotHandlers:
         ballot = await self.view(ballot_id, by=by)
         if ballot.state == "closed" and ballot.result is not None:
             return ballot, ballot.result, False
-        return ballot, ballot.preliminary(await self._store.choices(ballot_id)), True
+        return ballot, ballot.preliminary(await self._tally.merged(ballot_id)), True
 
     async def list(self, *, agency: str | None, by: Principal | None, limit: int) -> list[Ballot]:
         own_agency = by.agency if by is not None and by.has("officer", "agency_admin") else None

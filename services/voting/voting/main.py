@@ -17,6 +17,7 @@ from voting.config import VotingSettings
 from voting.handlers import BallotHandlers
 from voting.roll_handlers import RollHandlers
 from voting.roll_store import RollStore
+from voting.running_tally import RunningTally, subscribe_tally
 from voting.sealer import BoardSealer
 from voting.store import BallotStore
 
@@ -29,20 +30,27 @@ def create_app(
 ):
     settings = settings or VotingSettings()
     runtime = ServiceRuntime(
-        settings, published=["voting.ballots", "voting.votes"], broker=broker, mongo=mongo
+        settings,
+        published=["voting.ballots", "voting.votes"],
+        consumed=["voting.votes"],
+        broker=broker,
+        mongo=mongo,
     )
     store = BallotStore(runtime.db)
     board = BoardStore(runtime.db)
     roll = RollStore(runtime.db)
     audit = AuditLog(runtime.db)
-    runtime.relay_outbox_of(store.ballots, store.votes)
-    for indexed in (store, board, roll, audit):
+    tally = RunningTally(runtime.db)
+    runtime.relay_outbox_of(store.ballots, store.box)
+    for indexed in (store, board, roll, audit, tally):
         runtime.on_startup(indexed.create_indexes)
+    subscribe_tally(runtime.broker, tally, group_id=runtime.group_id)
     handlers = BallotHandlers(
         store,
         board=board,
         roll=roll,
         audit=audit,
+        tally=tally,
         pseudonym_key=settings.pseudonym_key.get_secret_value(),
         in_flight_wait_seconds=settings.votes_in_flight_wait_seconds,
         on_saved=runtime.wake_relay,

@@ -1,11 +1,10 @@
 """Ballots, votes and voter marks in MongoDB.
 
-Secrecy: who voted (`voters`) and what was voted (`votes`) live in separate
+Secrecy: who voted (`voters`) and what was voted (`ballot_box`, then `votes`) live in separate
 collections with nothing to join them: no shared id, no timestamp on the voter mark,
 and no trace context on the vote's event (docs/services/voting.md)."""
 
 import uuid
-from collections import Counter
 from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
@@ -23,7 +22,6 @@ from voting.domain.constituency import Candidacy, Constituency
 from voting.domain.eligibility import Eligibility
 from voting.domain.tally import (
     BudgetTally,
-    Choice,
     ConstituencyTally,
     OptionTally,
     ProjectTally,
@@ -34,23 +32,18 @@ from voting.domain.tally import (
 from voting.domain.turnout import GovernorateTurnout, Turnout
 from voting.domain.vote import Vote
 
-UNSEALED = "unsealed"
-"""Set on a vote until its entry is on the board; sparse-indexed so the sealer finds
-the few pending votes of a ballot with millions."""
-
-
 class BallotStore:
     def __init__(self, db: AsyncDatabase) -> None:
         self.ballots = db["ballots"]
-        self.votes = db["votes"]
+        self.box = db["ballot_box"]
+        """Votes stored and not yet on the board (board_store.py), with their VoteCast outbox."""
         self.voters = db["voters"]
         self.admissions = db["admissions"]
 
     async def create_indexes(self) -> None:
         await self.ballots.create_index([("agency", ASCENDING), ("state", ASCENDING)])
         await self.ballots.create_index([("state", ASCENDING), ("closes_at", ASCENDING)])
-        await self.votes.create_index([("ballot_id", ASCENDING)])
-        await self.votes.create_index(UNSEALED, sparse=True)
+        await self.box.create_index([("ballot_id", ASCENDING)])
         await self.admissions.create_index([("ballot_id", ASCENDING)])
         await self.voters.create_index([("ballot_id", ASCENDING), ("voter", ASCENDING)], unique=True)
 
@@ -121,18 +114,10 @@ class BallotStore:
         try:
             # Untraced: the request's trace would link the event to the request, its
             # logs and its caller.
-            await insert_aggregate(self.votes, _vote_document(vote), events, traced=False)
+            await insert_aggregate(self.box, _vote_document(vote), events, traced=False)
         except BaseException:
             await self.voters.delete_one({"ballot_id": vote.ballot_id, "voter": voter})
             raise
-
-    async def choices(self, ballot_id: str) -> Counter[Choice]:
-        """How many stored votes hold each distinct choice (read and counted here, as
-        BoardStore.choices)."""
-        cast: Counter[Choice] = Counter()
-        async for vote in self.votes.find({"ballot_id": ballot_id}, {"_id": 0, "choice": 1}):
-            cast[tuple(vote["choice"])] += 1
-        return cast
 
     async def count_voters(self, ballot_id: str) -> int:
         return await self.voters.count_documents({"ballot_id": ballot_id})
@@ -149,7 +134,6 @@ def _vote_document(vote: Vote) -> dict[str, Any]:
         "ballot_id": vote.ballot_id,
         "choice": list(vote.choice),
         "cast_at": vote.cast_at,
-        UNSEALED: True,
     }
 
 

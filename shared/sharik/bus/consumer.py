@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import structlog
+from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -86,7 +87,13 @@ def subscribe_events(
 
 
 async def _dead_letter(broker: KafkaBroker, message: KafkaMessage, group_id: str, error: str) -> None:
-    record = message.raw_message
+    await dead_letter(broker, message.raw_message, dict(message.headers), group_id=group_id, error=error)
+
+
+async def dead_letter(
+    broker: KafkaBroker, record: ConsumerRecord, headers: dict[str, str], *, group_id: str, error: str
+) -> None:
+    """Publish `record` to its topic's dead-letter topic, with headers naming where it came from."""
     log.error(
         "dead-lettered",
         topic=record.topic,
@@ -96,11 +103,11 @@ async def _dead_letter(broker: KafkaBroker, message: KafkaMessage, group_id: str
         error=error,
     )
     await broker.publish(
-        message.body,
+        record.value or b"",
         topic=dead_letter_topic(record.topic),
         key=record.key,
         headers={
-            **dict(message.headers),
+            **headers,
             "dlq_origin_topic": record.topic,
             "dlq_origin_partition": str(record.partition),
             "dlq_origin_offset": str(record.offset),

@@ -184,7 +184,11 @@ async def test_the_result_before_closing_is_shown_only_as_preliminary_where_allo
 
     shown = await opened_ballot(voting, officer, show_preliminary=True)
     await voting.post(f"/ballots/{shown}/votes", json={"choice": "economy"}, headers=tokens.citizen())
-    running_count = (await voting.get(f"/ballots/{shown}/result")).json()
+    # The running count is the tally consumers': it shows the vote once VoteCast is counted.
+    deadline = asyncio.get_running_loop().time() + 30
+    while (running_count := (await voting.get(f"/ballots/{shown}/result")).json())["total_votes"] < 1:
+        assert asyncio.get_running_loop().time() < deadline, "the running tally never counted the vote"
+        await asyncio.sleep(0.1)
     assert running_count["preliminary"] is True and running_count["published_at"] is None
     assert [(c["option_id"], c["votes"]) for c in running_count["counts"]][:2] == [("human", 0), ("economy", 1)]
 

@@ -15,6 +15,7 @@ from voting.domain.ballot import Text
 from voting.domain.board import check_chain
 from voting.handlers import BallotHandlers, DraftBallot
 from voting.roll_store import RollStore
+from voting.running_tally import RunningTally
 from voting.store import BallotStore
 
 pytestmark = pytest.mark.integration
@@ -36,12 +37,13 @@ async def stores(mongodb_url):
 
 
 def handlers_on(ballots: BallotStore, board: BoardStore) -> BallotHandlers:
-    db = ballots.votes.database
+    db = ballots.ballots.database
     return BallotHandlers(
         ballots,
         board=board,
         roll=RollStore(db),
         audit=AuditLog(db),
+        tally=RunningTally(db),
         pseudonym_key="test-key",
         in_flight_wait_seconds=2,
         clock=lambda: T0,
@@ -80,7 +82,7 @@ async def test_sealers_racing_while_votes_arrive_build_one_whole_chain(stores):
     ballot_id = await open_ballot(handlers)
     # Three sealers ignoring the lease (as when a slow holder's lease ran out), racing
     # each other and the votes still being cast.
-    sealers = [BoardStore(ballots.votes.database) for _ in range(3)]
+    sealers = [BoardStore(ballots.ballots.database) for _ in range(3)]
 
     async def seal_repeatedly() -> None:
         for _ in range(5):
@@ -93,7 +95,7 @@ async def test_sealers_racing_while_votes_arrive_build_one_whole_chain(stores):
     seal, faults = check_chain(ballot_id, "votes", entries)
     assert faults == [] and seal.length == 40
     assert sorted(e["receipt"] for e in entries) == sorted(receipts)  # each vote exactly once
-    assert await ballots.votes.count_documents({"ballot_id": ballot_id, "unsealed": True}) == 0
+    assert await ballots.box.count_documents({"ballot_id": ballot_id, "sealed": {"$ne": True}}) == 0
 
 
 async def test_the_lease_lets_one_sealer_work_a_ballot_at_a_time(stores):
@@ -137,10 +139,11 @@ async def test_a_vote_stored_after_the_count_stays_off_the_sealed_board(stores):
     await cast(handlers, ballot_id, range(2))
     closed = await handlers.close(ballot_id, by=OFFICER)
     # A vote slower than the in-flight wait lands after the count.
-    late = {"_id": "late", "ballot_id": ballot_id, "choice": ["no"], "cast_at": T0, "unsealed": True}
-    await ballots.votes.insert_one(late)
+    late = {"_id": "late", "ballot_id": ballot_id, "choice": ["no"], "cast_at": T0}
+    await ballots.box.insert_one(late)
 
     assert await BoardHandlers(ballots, board, clock=lambda: T0).seal_pending(lease=LEASE) == 0
 
     assert await board.seals(ballot_id, binding=False) == closed.board
-    assert (await ballots.votes.find_one({"_id": "late"}))["late"] is True
+    # Filed with the other votes, marked late.
+    assert (await board.votes.find_one({"_id": "late"}))["late"] is True

@@ -1,0 +1,127 @@
+"""The running tally: VoteCast events counted as they arrive, by parallel consumers.
+
+A national ballot's votes are spread over the partitions of `voting.votes`, and every
+replica of the service consumes some of them (one consumer group). A consumer keeps one
+partial count per ballot and partition, with the offset of the last vote it holds; the
+count and the offset change in one single-document update, conditional on the offset, so
+a vote delivered again (after a crash, a rebalance or a broker restart) is recognised by
+its offset and not counted twice. The running tally of a ballot is the sum of its
+partial counts: exact whichever consumer counted which partition.
+
+It is what a ballot showing preliminary counts shows while open. The published result
+is counted from the sealed bulletin board; the two agree (tests/voting/integrity)."""
+
+from collections import Counter, defaultdict
+
+import structlog
+from aiokafka import ConsumerRecord
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from sharik.bus import dead_letter
+from sharik.events.envelope import Envelope, MalformedEvent
+from sharik.events.voting import VoteCast
+from voting.domain.tally import WRITE_IN, Choice
+
+log = structlog.get_logger(__name__)
+
+TOPIC = "voting.votes"
+BATCH = 1000
+SEPARATOR = ","
+"""Joins a choice's parts into a field name: ids are letters, digits, '-' and '_', and
+VoteCast's write-in marker is '*write-in', so no part holds a comma, a dot or a leading '$'."""
+
+
+class RunningTally:
+    """Partial counts per ballot and partition in `partial_tallies`."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.partials = db["partial_tallies"]
+
+    async def create_indexes(self) -> None:
+        await self.partials.create_index([("ballot_id", ASCENDING)])
+
+    async def add(self, ballot_id: str, partition: int, votes: list[tuple[int, Choice]]) -> int:
+        """Count `votes` (offset, choice) read from `partition`, skipping offsets already
+        counted; return how many were new."""
+        key = f"{ballot_id}/{partition}"
+        while votes:
+            first = min(offset for offset, _ in votes)
+            counts = Counter(SEPARATOR.join(choice) for _, choice in votes)
+            try:
+                await self.partials.update_one(
+                    {"_id": key, "offset": {"$lt": first}},
+                    {
+                        "$inc": {"total": len(votes), **{f"counts.{k}": n for k, n in counts.items()}},
+                        "$set": {"offset": max(offset for offset, _ in votes)},
+                        "$setOnInsert": {"ballot_id": ballot_id, "partition": partition},
+                    },
+                    upsert=True,
+                )
+                return len(votes)
+            except DuplicateKeyError:
+                # The partial already holds some of these (delivered again): keep the rest.
+                held = await self.partials.find_one({"_id": key}, {"offset": 1})
+                votes = [(offset, choice) for offset, choice in votes if offset > held["offset"]]
+        return 0
+
+    async def merged(self, ballot_id: str) -> Counter[Choice]:
+        """How many votes counted so far hold each distinct choice, over all partitions."""
+        cast: Counter[Choice] = Counter()
+        async for partial in self.partials.find({"ballot_id": ballot_id}, {"counts": 1}):
+            for key, votes in partial.get("counts", {}).items():
+                choice = tuple(key.split(SEPARATOR))
+                # VoteCast leaves a write-in's text out, so the running tally has them as one answer.
+                cast[(WRITE_IN, "") if choice == (WRITE_IN,) else choice] += votes
+        return cast
+
+    async def total(self, ballot_id: str) -> int:
+        """How many votes of the ballot have been counted so far."""
+        return sum(p["total"] async for p in self.partials.find({"ballot_id": ballot_id}, {"total": 1}))
+
+
+def subscribe_tally(broker: KafkaBroker, tally: RunningTally, *, group_id: str) -> None:
+    """Count the VoteCast events of the partitions this replica is assigned, a batch at a time."""
+
+    @broker.subscriber(
+        TOPIC,
+        group_id=group_id,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=BATCH,
+        decoder=_bodies,
+        title=f"{group_id}:{TOPIC}:tally",
+    )
+    async def count(bodies: list[bytes], message: KafkaMessage) -> None:
+        # Committed only when every partial is saved; a failure redelivers the batch,
+        # and the offsets keep what was saved from counting twice.
+        by_partial: dict[tuple[str, int], list[tuple[int, Choice]]] = defaultdict(list)
+        for record, headers in zip(message.raw_message, message.batch_headers, strict=True):
+            vote = await _vote_of(broker, record, headers, group_id=group_id)
+            if vote is not None:
+                by_partial[(vote.ballot_id, record.partition)].append((record.offset, tuple(vote.choice)))
+        for (ballot_id, partition), votes in by_partial.items():
+            await tally.add(ballot_id, partition, votes)
+
+
+async def _bodies(message: KafkaMessage) -> list[bytes]:
+    # Each envelope parses its own body, so one bad payload is dead-lettered alone.
+    return message.body
+
+
+async def _vote_of(
+    broker: KafkaBroker, record: ConsumerRecord, headers: dict[str, str], *, group_id: str
+) -> VoteCast | None:
+    """The VoteCast in `record`; None (after dead-lettering it) if it is not one."""
+    try:
+        envelope = Envelope.parse(headers, record.value or b"")
+    except MalformedEvent as error:
+        await dead_letter(broker, record, headers, group_id=group_id, error=str(error))
+        return None
+    return envelope.event if isinstance(envelope.event, VoteCast) else None
+
