@@ -57,7 +57,7 @@ def test_service_is_built_from_its_dockerfile(compose, repo, service):
     assert (repo / build["dockerfile"]).is_file()
 
 
-def test_service_environment(compose, service, port):
+def test_service_environment(compose, service, port, service_ports):
     environment = compose["services"][service]["environment"]
     prefix = f"{service.upper()}_"
     assert all(key.startswith(prefix) for key in environment)
@@ -70,6 +70,9 @@ def test_service_environment(compose, service, port):
     if service == "notifier":
         assert environment["NOTIFIER_SMTP_HOST"] == "mailpit"
         assert environment["NOTIFIER_SMTP_PORT"] == "1025"
+    if service == "reporting":
+        # Its open-data links are for a browser on the host: the voting service's published port.
+        assert environment["REPORTING_VOTING_PUBLIC_URL"] == f"http://127.0.0.1:{service_ports['voting']}"
     assert compose["services"][service]["ports"] == [f"127.0.0.1:{port}:{port}"]
     assert f":{port}/readyz" in " ".join(compose["services"][service]["healthcheck"]["test"])
 

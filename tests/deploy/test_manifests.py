@@ -15,8 +15,12 @@ K8S_VERSIONS = ["1.30", kubernetes_validate.latest_version()]
 # Settings every service reads (env prefix <SERVICE>_), split by where they must live.
 CONFIG_KEYS = {"ENVIRONMENT", "HTTP_HOST", "HTTP_PORT", "KAFKA_BOOTSTRAP_SERVERS", "MONGODB_DATABASE", "LOG_LEVEL"}
 SECRET_KEYS = {"JWT_PUBLIC_KEY", "PSEUDONYM_KEY", "MONGODB_URL"}
-NOTIFIER_CONFIG_KEYS = {"SMTP_HOST", "SMTP_PORT", "SMTP_SENDER"}
 NOTIFIER_SECRET_KEYS = {"SMTP_USERNAME", "SMTP_PASSWORD"}
+# A service's own non-secret settings, beyond the common ones.
+OWN_CONFIG_KEYS = {
+    "notifier": {"SMTP_HOST", "SMTP_PORT", "SMTP_SENDER"},
+    "reporting": {"VOTING_PUBLIC_URL"},
+}
 
 # Must equal the USER of services/<svc>/Dockerfile (test_dockerfiles.py checks that side).
 IMAGE_UID = 10001
@@ -191,7 +195,7 @@ def test_configmap_holds_the_settings_contract(k8s_objects, service):
     prefix = f"{service.upper()}_"
     assert all(key.startswith(prefix) for key in data), "every key carries the service's env prefix"
     keys = {key.removeprefix(prefix) for key in data}
-    expected = CONFIG_KEYS | (NOTIFIER_CONFIG_KEYS if service == "notifier" else set())
+    expected = CONFIG_KEYS | OWN_CONFIG_KEYS.get(service, set())
     assert expected <= keys
     assert keys - expected <= {"OTEL_EXPORTER_OTLP_ENDPOINT"}
     # Secrets never sit in a ConfigMap, and no key is set in both places.

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from reporting.catalogue import OpenDataCatalogue
-from reporting.open_data import RESULT_COLUMNS, csv_document, result_rows
+from sharik.open_data import RESULT_COLUMNS, csv_document, result_rows
 
 router = APIRouter(prefix="/open-data", tags=["open data"])
 

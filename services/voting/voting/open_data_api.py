@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
 from sharik.errors import Conflict
+from sharik.open_data import RESULT_COLUMNS, csv_document, csv_header, csv_lines, result_rows
 from voting.api import Handlers, ResultOut
 from voting.board_api import Boards
 from voting.board_handlers import BoardNotPublished
-from voting.open_data import BOARD_COLUMNS, RESULT_COLUMNS, board_row, csv_document, csv_header, csv_lines, result_rows
+from voting.open_data import BOARD_COLUMNS, board_row
 
 router = APIRouter(prefix="/ballots", tags=["open data"])
 

@@ -8,13 +8,10 @@ import io
 from datetime import datetime
 
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from ulid import ULID
 
 from reporting.config import ReportingSettings
 from reporting.main import create_app as reporting_app
-from reporting.projections import TOPICS as CONSUMED
-from sharik.events import TOPICS as PARTITIONS
 from tests.support.service import running, unique_database
 from voting.config import VotingSettings
 from voting.main import create_app as voting_app
@@ -46,7 +43,7 @@ async def voting(kafka_bootstrap_servers, mongodb_url, jwt_keys):
 
 
 @pytest.fixture(scope="module")
-async def reporting(kafka_bootstrap_servers, mongodb_url, jwt_keys):
+async def reporting(kafka_bootstrap_servers, mongodb_url, jwt_keys, start_group_at_the_end):
     settings = ReportingSettings(
         service_name=f"reporting-test-{str(ULID()).lower()}",
         kafka_bootstrap_servers=kafka_bootstrap_servers,
@@ -56,23 +53,9 @@ async def reporting(kafka_bootstrap_servers, mongodb_url, jwt_keys):
         environment="test",
         voting_public_url=f"{VOTING_URL}/",
     )
-    await start_group_at_the_end(kafka_bootstrap_servers, group=f"sharik.{settings.service_name}")
+    await start_group_at_the_end(f"sharik.{settings.service_name}")
     async with running(reporting_app(settings)) as client:
         yield client
-
-
-async def start_group_at_the_end(bootstrap: str, *, group: str) -> None:
-    """Skip the shared topics' history: the live consumer sees only what the tests publish."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        # A topic no service has created yet has no history to skip.
-        existing = await consumer.topics()
-        partitions = [TopicPartition(t, p) for t in CONSUMED if t in existing for p in range(PARTITIONS[t])]
-        consumer.assign(partitions)
-        await consumer.commit(await consumer.end_offsets(partitions))
-    finally:
-        await consumer.stop()
 
 
 @pytest.fixture

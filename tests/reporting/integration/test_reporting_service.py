@@ -11,14 +11,12 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from ulid import ULID
 
 from reporting.config import ReportingSettings
 from reporting.main import create_app
-from reporting.projections import TOPICS as CONSUMED
 from reporting.rebuild import main as rebuild_command
-from sharik.events import TOPICS as PARTITIONS
 from sharik.events import CATALOG, Envelope, Event, LocalizedText
 from sharik.events.consultation import CampaignLaunched
 from sharik.events.feedback import (
@@ -53,24 +51,10 @@ def settings(kafka_bootstrap_servers, mongodb_url, jwt_keys) -> ReportingSetting
 
 
 @pytest.fixture(scope="module")
-async def reporting(settings, kafka_bootstrap_servers):
-    await start_group_at_the_end(kafka_bootstrap_servers, group=f"sharik.{settings.service_name}")
+async def reporting(settings, start_group_at_the_end):
+    await start_group_at_the_end(f"sharik.{settings.service_name}")
     async with running(create_app(settings)) as client:
         yield client
-
-
-async def start_group_at_the_end(bootstrap: str, *, group: str) -> None:
-    """Commit the current end offsets for `group`, so the live consumer skips the shared
-    topics' history (which others fill) and only sees this module's events; the
-    rebuild test still replays everything."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(t, p) for t in CONSUMED for p in range(PARTITIONS[t])]
-        consumer.assign(partitions)
-        await consumer.commit(await consumer.end_offsets(partitions))
-    finally:
-        await consumer.stop()
 
 
 @pytest.fixture(scope="module")

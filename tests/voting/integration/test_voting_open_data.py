@@ -7,10 +7,11 @@ import json
 
 import pytest
 
+from sharik.open_data import RESULT_COLUMNS
 from tests.support.service import Tokens
 from voting import open_data_api
 from voting.domain.board import entry
-from voting.open_data import BOARD_COLUMNS, RESULT_COLUMNS
+from voting.open_data import BOARD_COLUMNS
 
 pytestmark = pytest.mark.integration
 

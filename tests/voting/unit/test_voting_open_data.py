@@ -5,9 +5,10 @@ import csv
 import io
 import json
 
+from sharik.open_data import RESULT_COLUMNS, csv_document, result_rows
 from voting.domain.board import entry, extend
 from voting.domain.tally import WRITE_IN
-from voting.open_data import BOARD_COLUMNS, RESULT_COLUMNS, board_row, csv_document, result_rows
+from voting.open_data import BOARD_COLUMNS, board_row
 
 MARKET = {"ar": "إعادة بناء السوق", "en": "Rebuild the market"}
 RENOVATE = {"ar": "ترميم السوق، مع \"الساحة\"", "en": 'Renovate, with the "square"'}

@@ -1,12 +1,11 @@
-"""Open data: a published ballot result as one CSV table (docs/services/reporting.md,
-"Open data").
+"""Open data: a published ballot result as one CSV table (docs/services/voting.md, "Open
+data"), rendered by the voting service from its closed ballot and by the reporting service
+from ResultPublished, so both files are the same table.
 
-The table is the voting service's own open-data result format (its voting/open_data.py):
-a `section` column says what a row is (an option, a total, turnout, the budget, the
-counting rule), a `constituency` column scopes it, and rows that name something carry
-their Arabic and English labels. Rendered here from ResultPublished as stored in the read
-model, which has no write-ins (they are not in the event, so the voting service's file
-alone lists them); keep the two in step."""
+The result is one table whose `section` column says what a row is (an option, a write-in,
+a total, turnout, the budget, the counting rule) and whose `constituency` column scopes
+it, so one file holds every kind of ballot and a spreadsheet can filter it. Rows that
+name something carry its Arabic and English labels."""
 
 import csv
 import io
@@ -50,6 +49,12 @@ def result_rows(result: Mapping[str, Any]) -> list[Row]:
     # A constituency ballot's `counts` repeat every candidate: listed under their constituency only.
     if not constituencies:
         rows += _options(result, costs=costs, selected=selected)
+        # A write-in's label is the text voters typed, in whichever language they typed it.
+        rows += [
+            _row("write_in", option_id=w["key"], label={"ar": w["label"], "en": w["label"]}, votes=w["votes"],
+                 percent=w["percent"])
+            for w in result.get("write_ins") or ()
+        ]
     rows.append(_row("total", label=TOTAL, votes=result["total_votes"], status=result["outcome"]))
     for area in constituencies:
         where = {"constituency": area["wilayat"], "governorate": area.get("governorate")}
