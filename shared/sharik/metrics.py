@@ -5,8 +5,6 @@ import time
 
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.requests import Request
 
 
 class ServiceMetrics:
@@ -42,18 +40,30 @@ class ServiceMetrics:
                 )
 
 
-class RequestMetricsMiddleware(BaseHTTPMiddleware):
+class RequestMetricsMiddleware:
     """Counts and times requests by route template, never by raw path (ids would
-    explode the label space)."""
+    explode the label space). Plain ASGI rather than Starlette's BaseHTTPMiddleware,
+    which runs every request in an extra task and costs about a millisecond each."""
 
     def __init__(self, app, metrics: ServiceMetrics) -> None:
-        super().__init__(app)
+        self.app = app
         self._metrics = metrics
 
-    async def dispatch(self, request: Request, call_next):
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
         started = time.perf_counter()
-        response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        self._metrics.requests.labels(request.method, route, str(response.status_code)).inc()
-        self._metrics.latency.labels(request.method, route).observe(time.perf_counter() - started)
-        return response
+        status = 500
+
+        async def send_noting_status(message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_status)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self._metrics.requests.labels(scope["method"], route, str(status)).inc()
+            self._metrics.latency.labels(scope["method"], route).observe(time.perf_counter() - started)

@@ -67,12 +67,18 @@ class OutboxRelay:
         return published
 
     async def _relay(self, collection: AsyncCollection, document: dict) -> int:
-        for entry in document["outbox"]:
+        outbox = document["outbox"]
+        for entry in outbox:
             await self._publish(entry)
-            await collection.update_one({"_id": document["_id"]}, {"$pull": {"outbox": entry}})
-        # Only if nothing was queued meanwhile; otherwise the next pass takes it.
-        await collection.update_one({"_id": document["_id"], "outbox": []}, {"$unset": {PENDING: ""}})
-        return len(document["outbox"])
+        # One update when nothing was queued meanwhile; otherwise remove what was
+        # published and leave the document pending for the next pass.
+        emptied = await collection.update_one(
+            {"_id": document["_id"], "outbox": outbox}, {"$set": {"outbox": []}, "$unset": {PENDING: ""}}
+        )
+        if not emptied.matched_count:
+            for entry in outbox:
+                await collection.update_one({"_id": document["_id"]}, {"$pull": {"outbox": entry}})
+        return len(outbox)
 
     async def _publish(self, entry: dict) -> None:
         token = context.attach(propagate.extract(entry.get("trace") or {}))

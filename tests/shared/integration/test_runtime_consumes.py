@@ -5,10 +5,12 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
+from fastapi import APIRouter
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from ulid import ULID
 
 from sharik.bus import publish, subscribe_events
+from sharik.errors import NotFound
 from sharik.events import Envelope
 from sharik.events.feedback import ComplaintFiled
 from sharik.runtime import ServiceRuntime
@@ -84,3 +86,30 @@ async def test_a_runtime_service_consumes_and_dead_letters(kafka_bootstrap_serve
         await dead.stop()
     [letter] = letters
     assert b"invalid om.sharik.feedback.ComplaintFiled.v1" in dict(letter.headers)["dlq_error"]
+
+
+async def test_requests_are_counted_by_route_template_and_status(kafka_bootstrap_servers, mongodb_url, jwt_keys):
+    settings = ServiceSettings(
+        service_name="probe",
+        http_port=0,
+        kafka_bootstrap_servers=kafka_bootstrap_servers,
+        mongodb_url=mongodb_url,
+        mongodb_database=unique_database("probe"),
+        jwt_public_key=jwt_keys[1],
+    )
+    router = APIRouter()
+
+    @router.get("/things/{thing_id}")
+    async def thing(thing_id: str) -> dict:
+        if thing_id == "missing":
+            raise NotFound("no such thing")
+        return {"thing_id": thing_id}
+
+    runtime = ServiceRuntime(settings, published=[])
+    async with running(runtime.app(title="probe", routers=[router], state={})) as client:
+        for thing_id in ("a", "b", "missing"):
+            await client.get(f"/things/{thing_id}")
+        scraped = (await client.get("/metrics")).text
+
+    assert 'sharik_http_requests_total{method="GET",route="/things/{thing_id}",status="200"} 2.0' in scraped
+    assert 'sharik_http_requests_total{method="GET",route="/things/{thing_id}",status="404"} 1.0' in scraped
