@@ -12,8 +12,11 @@ asserts nothing about speed.
 
 import argparse
 import asyncio
+import os
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from ulid import ULID
 from devstack import kafka, store
 from devstack.keys import dev_keys
 from devstack.services import service_env
-from devstack.process import launch, wait_until_ready
+from devstack.process import Process, launch, wait_until_ready
 from devstack.smtp import free_port
 from sharik.auth import mint_token
 
@@ -40,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--votes", type=int, default=500_000)
     parser.add_argument("--concurrency", type=int, default=64, help="requests in flight at once")
+    parser.add_argument("--replicas", type=int, default=1, help="voting service processes, one database")
     parser.add_argument("--kafka", help="bootstrap servers of a running Kafka")
     parser.add_argument("--mongodb", help="URL of a running store")
     args = parser.parse_args()
@@ -47,32 +51,54 @@ def main() -> None:
 
 
 async def run(args) -> None:
-    started = []
+    started: dict[str, Process] = {}
     bootstrap = args.kafka
     if not bootstrap:
         port = free_port("127.0.0.1")
-        started.append(await asyncio.to_thread(kafka.start, port=port, controller_port=free_port("127.0.0.1")))
-        bootstrap = started[-1].url
+        started["kafka"] = await asyncio.to_thread(kafka.start, port=port, controller_port=free_port("127.0.0.1"))
+        bootstrap = started["kafka"].url
     mongodb = args.mongodb
     if not mongodb:
-        started.append(await asyncio.to_thread(store.start, port=free_port("127.0.0.1")))
-        mongodb = started[-1].url
-    port = free_port("127.0.0.1")
-    env = service_env("voting", port=port, kafka_bootstrap_servers=bootstrap, mongodb_url=mongodb, smtp_host="", smtp_port=0)
-    env["VOTING_MONGODB_DATABASE"] = f"bench_{str(ULID()).lower()}"
-    env["VOTING_LOG_LEVEL"] = "INFO"
-    url = f"http://127.0.0.1:{port}"
-    script = str(Path(sys.executable).with_name("sharik-voting"))
-    voting = launch(f"bench-voting-{port}", [script], url=url, ports=(port,), answers=lambda: _ready(url), env=env)
-    started.append(voting)
+        started["store"] = await asyncio.to_thread(store.start, port=free_port("127.0.0.1"))
+        mongodb = started["store"].url
+    database = f"bench_{str(ULID()).lower()}"
+    urls = []
     try:
-        await asyncio.to_thread(wait_until_ready, voting, timeout=120)
-        api = await api_figures(url, args.votes, args.concurrency)
+        for replica in range(args.replicas):
+            port = free_port("127.0.0.1")
+            env = service_env(
+                "voting", port=port, kafka_bootstrap_servers=bootstrap, mongodb_url=mongodb, smtp_host="", smtp_port=0
+            )
+            env["VOTING_MONGODB_DATABASE"] = database
+            env["VOTING_LOG_LEVEL"] = "WARNING"
+            url = f"http://127.0.0.1:{port}"
+            script = str(Path(sys.executable).with_name("sharik-voting"))
+            started[f"voting-{replica + 1}"] = launch(
+                f"bench-voting-{port}", [script], url=url, ports=(port,), answers=partial(_ready, url), env=env
+            )
+            urls.append(url)
+        for name, process in started.items():
+            if name.startswith("voting"):
+                await asyncio.to_thread(wait_until_ready, process, timeout=120)
+        api = await api_figures(urls, args.votes, args.concurrency, partial(cpu_seconds, started))
         raw = await raw_kafka_figures(bootstrap, args.votes, api["message_bytes"])
     finally:
-        for process in reversed(started):
+        for process in reversed(started.values()):
             process.stop()
     print_report(args, api, raw)
+
+
+def cpu_seconds(processes: dict[str, Process]) -> dict[str, float]:
+    """CPU time (user + system) so far of each process, and of this one as `client`."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    spent = {}
+    for name, process in processes.items():
+        # /proc/<pid>/stat fields 14 and 15; the name field before them may hold spaces.
+        fields = Path(f"/proc/{process.popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        spent[name] = (int(fields[11]) + int(fields[12])) / ticks
+    own = os.times()
+    spent["client"] = own.user + own.system
+    return spent
 
 
 def _ready(url: str) -> bool:
@@ -82,7 +108,7 @@ def _ready(url: str) -> bool:
         return False
 
 
-async def api_figures(url: str, votes: int, concurrency: int) -> dict:
+async def api_figures(urls: list[str], votes: int, concurrency: int, cpu: Callable[[], dict]) -> dict:
     private = dev_keys()[0]
     officer = {"authorization": "Bearer " + mint_token(private, subject="bench-officer", roles=["officer"], agency="bench")}
     now = datetime.now(UTC)
@@ -91,7 +117,10 @@ async def api_figures(url: str, votes: int, concurrency: int) -> dict:
     # provider's work, not the platform's.
     voters = [mint_token(private, subject=f"bench-{n}", roles=["citizen"]) for n in range(votes)]
     mint_seconds = time.perf_counter() - mint_started
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=concurrency)) as http:
+    # Idle connections are dropped before the server's 5 s keep-alive timeout ends,
+    # or a request sent as the server closes one fails with a read error.
+    limits = httpx.Limits(max_connections=concurrency, keepalive_expiry=2)
+    async with httpx.AsyncClient(base_url=urls[0], timeout=60, limits=limits) as http:
         ballot = (
             await http.post(
                 "/ballots",
@@ -119,7 +148,7 @@ async def api_figures(url: str, votes: int, concurrency: int) -> dict:
             while not queue.empty():
                 n = queue.get_nowait()
                 response = await http.post(
-                    f"/ballots/{ballot}/votes",
+                    f"{urls[n % len(urls)]}/ballots/{ballot}/votes",
                     headers={"authorization": f"Bearer {voters[n]}"},
                     json={"choice": OPTIONS[n % 3]["option_id"]},
                 )
@@ -128,6 +157,7 @@ async def api_figures(url: str, votes: int, concurrency: int) -> dict:
                 else:
                     refused += 1
 
+        cpu_before = cpu()
         cast_started = time.perf_counter()
         await asyncio.gather(*(cast_worker() for _ in range(concurrency)))
         cast_seconds = time.perf_counter() - cast_started
@@ -137,6 +167,8 @@ async def api_figures(url: str, votes: int, concurrency: int) -> dict:
             await asyncio.sleep(0.05)
         tally_seconds = time.perf_counter() - cast_started - cast_seconds
         running_total = running["total_votes"]
+        # CPU spent while the votes were cast and counted, per process.
+        cpu_spent = {name: spent - cpu_before[name] for name, spent in cpu().items()}
 
         close_started = time.perf_counter()
         closed = await http.post(f"/ballots/{ballot}/close", headers=officer)
@@ -159,6 +191,7 @@ async def api_figures(url: str, votes: int, concurrency: int) -> dict:
         "cast_seconds": cast_seconds,
         "tally_seconds": tally_seconds,
         "close_seconds": close_seconds,
+        "cpu": cpu_spent,
         "mint_seconds": mint_seconds,
         "message_bytes": len(sample.encode()),
     }
@@ -206,7 +239,7 @@ async def raw_kafka_figures(bootstrap: str, messages: int, size: int) -> dict:
 def print_report(args, api: dict, raw: dict) -> None:
     api_rate = api["accepted"] / api["cast_seconds"]
     raw_rate = raw["messages"] / raw["seconds"]
-    print(f"votes requested           {args.votes}")
+    print(f"votes requested           {args.votes}  ({args.replicas} voting replica(s), {os.cpu_count()} cores)")
     print(f"votes accepted            {api['accepted']} (refused {api['refused']})")
     print(f"on the board / tallied    {api['on_board']} / {api['counted']} (running tally {api['running_total']})")
     print(f"HTTP votes accepted/s     {api_rate:,.0f}  ({api['cast_seconds']:.1f} s, {args.concurrency} in flight)")
@@ -214,6 +247,8 @@ def print_report(args, api: dict, raw: dict) -> None:
     print(f"close → final result      {api['close_seconds']:.2f} s  (seal the board, count it, publish)")
     print(f"raw Kafka produce→consume {raw_rate:,.0f} msg/s  ({raw['messages']} × {api['message_bytes']} B in {raw['seconds']:.1f} s)")
     print(f"ratio HTTP / raw Kafka    {api_rate / raw_rate:.3f}")
+    per_vote = ", ".join(f"{name} {seconds * 1000 / max(api['accepted'], 1):.2f}" for name, seconds in api["cpu"].items())
+    print(f"CPU ms per accepted vote  {per_vote}")
     print(f"(tokens minted beforehand in {api['mint_seconds']:.1f} s, not counted)")
     if not api["accepted"] == api["on_board"] == api["counted"] == api["running_total"]:
         print("WARNING: accepted, board, final and running counts differ")

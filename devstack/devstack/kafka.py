@@ -53,19 +53,32 @@ auto.create.topics.enable=false
 """
 
 
-def start(*, port: int = 9092, controller_port: int = 9093, persistent: bool = False, timeout: float = 120) -> Process:
+def start(
+    *,
+    port: int = 9092,
+    controller_port: int = 9093,
+    persistent: bool = False,
+    home: Path | None = None,
+    timeout: float = 120,
+) -> Process:
     """Start Kafka on 127.0.0.1:`port` and return once it answers a metadata request."""
-    return wait_until_ready(launch(port=port, controller_port=controller_port, persistent=persistent), timeout=timeout)
+    launched = launch(port=port, controller_port=controller_port, persistent=persistent, home=home)
+    return wait_until_ready(launched, timeout=timeout)
 
 
-def launch(*, port: int = 9092, controller_port: int = 9093, persistent: bool = False) -> Process:
+def launch(
+    *, port: int = 9092, controller_port: int = 9093, persistent: bool = False, home: Path | None = None
+) -> Process:
     """Start Kafka on 127.0.0.1:`port` without waiting for it to answer.
 
     `persistent` keeps the topics under the state dir across restarts (`./sharik run`);
+    `home` keeps them in that directory instead (a test restarting its own broker);
     otherwise they live in a fresh temporary directory, so a test session never reads
     what earlier sessions wrote."""
     libs = jars_dir()
-    if persistent:
+    if home is not None:
+        home.mkdir(parents=True, exist_ok=True)
+    elif persistent:
         home = state_dir() / f"kafka-{port}"
         home.mkdir(exist_ok=True)
     else:

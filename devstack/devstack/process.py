@@ -1,4 +1,4 @@
-"""Background processes with a log file and a pid file: start, wait until they answer, stop gracefully."""
+"""Background processes with a log file and a pid file: start, wait until they answer, stop gracefully (or kill)."""
 
 import json
 import os
@@ -31,6 +31,13 @@ class Process:
     def stop(self, timeout: float = 30) -> None:
         """Send SIGTERM, then SIGKILL if it has not exited after `timeout` seconds."""
         stop_all([self], timeout=timeout)
+
+    def kill(self) -> None:
+        """Send SIGKILL, as a crash would: no shutdown hook runs, nothing is flushed."""
+        if self.popen.poll() is None:
+            self.popen.kill()
+        self.popen.wait()
+        self.pid_file.unlink(missing_ok=True)
 
 
 def pid_dir() -> Path:

@@ -69,7 +69,7 @@ class OutboxRelay:
     async def _relay(self, collection: AsyncCollection, document: dict) -> int:
         outbox = document["outbox"]
         for entry in outbox:
-            await self._publish(entry)
+            await publish_entry(self._broker, entry)
         # One update when nothing was queued meanwhile; otherwise remove what was
         # published and leave the document pending for the next pass.
         emptied = await collection.update_one(
@@ -79,20 +79,6 @@ class OutboxRelay:
             for entry in outbox:
                 await collection.update_one({"_id": document["_id"]}, {"$pull": {"outbox": entry}})
         return len(outbox)
-
-    async def _publish(self, entry: dict) -> None:
-        token = context.attach(propagate.extract(entry.get("trace") or {}))
-        try:
-            await self._broker.publish(
-                entry["body"].encode(),
-                topic=entry["topic"],
-                key=entry["key"].encode(),
-                # A copy: the tracing middleware adds headers in place, and the entry
-                # must stay as stored for the $pull that removes it to match.
-                headers=dict(entry["headers"]),
-            )
-        finally:
-            context.detach(token)
 
     async def _run(self) -> None:
         while True:
@@ -104,3 +90,19 @@ class OutboxRelay:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
             self._wake.clear()
+
+
+async def publish_entry(broker: KafkaBroker, entry: dict) -> None:
+    """Publish one outbox entry as stored, under the trace it was queued in."""
+    token = context.attach(propagate.extract(entry.get("trace") or {}))
+    try:
+        await broker.publish(
+            entry["body"].encode(),
+            topic=entry["topic"],
+            key=entry["key"].encode(),
+            # A copy: the tracing middleware adds headers in place, and the entry
+            # must stay as stored for the update that removes it to match.
+            headers=dict(entry["headers"]),
+        )
+    finally:
+        context.detach(token)

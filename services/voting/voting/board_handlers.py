@@ -1,13 +1,16 @@
 """Use cases of the bulletin board: seal recorded votes onto it, and show it."""
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
+from faststream.kafka import KafkaBroker
 
 from sharik.errors import Conflict, Invalid, NotFound
+from sharik.outbox import publish_entry
 from voting.board_store import BoardStore
 from voting.budget_pb import write_budget
 from voting.catalog_events import localized
@@ -33,30 +36,41 @@ class BoardHandlers:
         self,
         ballots: BallotStore,
         board: BoardStore,
+        broker: KafkaBroker,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._ballots = ballots
         self._board = board
+        self._broker = broker
         self._clock = clock
         self._holder = uuid.uuid4().hex
 
     async def seal_pending(self, *, lease: timedelta) -> int:
-        """Append recorded votes to their ballots' boards, then file those relayed; return how many entries this call appended."""
+        """Put the votes waiting in the ballot box on their boards, then announce and file
+        the sealed ones; return how many entries this call appended."""
         appended = 0
         for ballot_id in await self._board.pending_ballots():
             if not await self._board.claim(ballot_id, holder=self._holder, now=self._clock(), lease=lease):
                 continue
             ballot = await self._ballots.get(ballot_id)
-            if ballot.state == "closed":
-                # The board was sealed into the result; appending now would change it.
-                late = await self._board.set_aside_late(ballot_id)
-                log.warning("votes stored after the count left off the board", ballot_id=ballot_id, votes=late)
-                continue
-            appended += await self._board.seal_pending(ballot_id, binding=ballot.binding)
-        while await self._board.file_sealed():
-            pass
+            while votes := await self._board.waiting(ballot_id):
+                if ballot.state == "closed":
+                    # Stored after the count (slower than the in-flight wait): the sealed
+                    # board must not change, so it is kept apart, uncounted and unannounced.
+                    await self._board.file(votes, late=True)
+                    log.warning("votes stored after the count left off the board", ballot_id=ballot_id, votes=len(votes))
+                    continue
+                appended += await self._board.seal(ballot_id, votes, binding=ballot.binding)
+        while votes := await self._board.sealed():
+            await self._announce(votes)
+            await self._board.file(votes)
         return appended
+
+    async def _announce(self, votes: list[dict[str, Any]]) -> None:
+        """Publish the votes' VoteCast, at least once: a crash before filing announces them
+        again, and the running tally counts a vote id once."""
+        await asyncio.gather(*(publish_entry(self._broker, entry) for vote in votes for entry in vote["outbox"]))
 
     async def page(
         self, ballot_id: str, name: str | None, *, start: int, limit: int

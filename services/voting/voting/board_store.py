@@ -5,7 +5,8 @@ position cannot both write it (the insert is the commit), and a receipt is uniqu
 no vote is sealed twice. The chain therefore holds even if two replicas seal one ballot
 at once; the lease only spares them the wasted work.
 
-Votes wait in the `ballot_box` until they are on the board, then move to `votes`. Every
+Votes wait in the `ballot_box` until they are on the board (then marked `sealed`) and
+announced, then move to `votes`. Every
 read goes by `_id` (an entry's place), by the unique receipt, or over the small ballot
 box: a store whose only indexes are unique ones (the development store is one) reads a
 whole collection for any other query, and a national ballot's board and votes run to
@@ -26,8 +27,8 @@ from voting.domain.tally import Choice
 from voting.domain.vote import receipt_of
 
 SEALED = "sealed"
-"""Set on a vote in the ballot box once its entry is on the board (or it was set aside
-as late); it then moves to `votes` as soon as its VoteCast is relayed."""
+"""Set on a vote in the ballot box once its entry is on the board."""
+
 BATCH = 500
 PAGE = 1000
 DUPLICATE_KEY = 11000
@@ -63,58 +64,64 @@ class BoardStore:
             return False
         return True
 
-    async def seal_pending(self, ballot_id: str, *, binding: bool) -> int:
-        """Append the ballot's votes waiting in the box, oldest first; return how many this call appended."""
+    async def waiting(self, ballot_id: str) -> list[dict[str, Any]]:
+        """The ballot's oldest votes in the box not on the board yet (`cast_at`, then id)."""
+        oldest_first = [("cast_at", ASCENDING), ("_id", ASCENDING)]
+        query = {"ballot_id": ballot_id, SEALED: {"$ne": True}}
+        return await self.box.find(query, {"outbox": 0}).sort(oldest_first).limit(BATCH).to_list()
+
+    async def sealed(self) -> list[dict[str, Any]]:
+        """Votes of any ballot that are on the board and still in the box, with their VoteCast outbox."""
+        return await self.box.find({SEALED: True}).limit(BATCH).to_list()
+
+    async def seal(self, ballot_id: str, votes: list[dict[str, Any]], *, binding: bool) -> int:
+        """Append those of `votes` not on the board yet after its head and mark them all
+        sealed; return how many this call appended."""
         name = receipt_list(binding=binding)
-        appended = 0
-        while batch := await self._unsealed(ballot_id):
-            receipts = {receipt_of(vote["_id"]): vote for vote in batch}
-            query = {"receipt": {"$in": list(receipts)}}
-            on_board = {e["receipt"] async for e in self.entries.find(query, {"receipt": 1})}
-            items = [(r, None if binding else v["choice"]) for r, v in receipts.items() if r not in on_board]
+        while True:
+            on_board = await self.on_board(votes)
+            items = [(receipt_of(v["_id"]), None if binding else v["choice"]) for v in votes if v["_id"] not in on_board]
             chained = extend(ballot_id, name, await self._head(ballot_id, name), items)
             try:
                 if chained:
                     await self.entries.insert_many([_stored(ballot_id, name, e) for e in chained], ordered=True)
-                appended += len(chained)
             except BulkWriteError as race:
                 # Another sealer took a position or a vote first: re-read the head and go on.
                 _raise_unless_duplicates(race)
-                appended += race.details.get("nInserted", 0)
                 continue
             if chained:
                 await self._note_length(ballot_id, name, chained[-1]["position"] + 1)
-            await self.box.update_many({"_id": {"$in": [v["_id"] for v in batch]}}, {"$set": {SEALED: True}})
-        return appended
+            await self.box.update_many({"_id": {"$in": [v["_id"] for v in votes]}}, {"$set": {SEALED: True}})
+            return len(chained)
 
-    async def file_sealed(self) -> int:
-        """Move votes that are on the board and relayed from the box to `votes`; return how many moved."""
-        done = {SEALED: True, PENDING: {"$exists": False}}
-        moved = [_filed(v) for v in await self.box.find(done).limit(BATCH).to_list()]
-        if not moved:
-            return 0
+    async def on_board(self, votes: list[dict[str, Any]]) -> set[str]:
+        """The ids of those of `votes` whose receipt is on the board."""
+        receipts = {receipt_of(v["_id"]): v["_id"] for v in votes}
+        query = {"receipt": {"$in": list(receipts)}}
+        return {receipts[e["receipt"]] async for e in self.entries.find(query, {"receipt": 1})}
+
+    async def file(self, votes: list[dict[str, Any]], *, late: bool = False) -> None:
+        """Move `votes` from the box to `votes`, without their outbox; `late` marks votes
+        stored after their ballot was counted (neither on the board nor counted)."""
+        filed = [{k: v for k, v in vote.items() if k not in ("outbox", PENDING, SEALED)} for vote in votes]
+        if late:
+            filed = [{**vote, "late": True} for vote in filed]
         try:
-            await self.votes.insert_many(moved, ordered=False)
+            await self.votes.insert_many(filed, ordered=False)
         except BulkWriteError as race:
             # A crash or a racing replica filed some already; the box copy goes all the same.
             _raise_unless_duplicates(race)
-        await self.box.delete_many({"_id": {"$in": [v["_id"] for v in moved]}})
-        return len(moved)
-
-    async def set_aside_late(self, ballot_id: str) -> int:
-        """Mark votes stored after their ballot was counted (a vote slower than the
-        in-flight wait): neither counted nor on the board; return how many."""
-        result = await self.box.update_many(
-            {"ballot_id": ballot_id, SEALED: {"$ne": True}}, {"$set": {SEALED: True, "late": True}}
-        )
-        return result.modified_count
+        await self.box.delete_many({"_id": {"$in": [v["_id"] for v in votes]}})
 
     async def seal_contents(self, ballot_id: str) -> None:
         """Write a binding ballot's `contents` list, once voting has stopped."""
         # The votes on the receipts list, so both lists count the same votes.
-        on_board = {"ballot_id": ballot_id, "late": {"$ne": True}}
-        choices = [v["choice"] async for v in self.votes.find(on_board, {"choice": 1})]
-        choices += [v["choice"] async for v in self.box.find({**on_board, SEALED: True}, {"choice": 1})]
+        # The box before `votes`: a vote filed between the two reads is then seen twice
+        # (kept once by id), never missed.
+        sealed = {v["_id"]: v["choice"] async for v in self.box.find({"ballot_id": ballot_id, SEALED: True})}
+        filed = {"ballot_id": ballot_id, "late": {"$ne": True}}
+        sealed.update({v["_id"]: v["choice"] async for v in self.votes.find(filed, {"choice": 1})})
+        choices = list(sealed.values())
         chained = extend(ballot_id, CONTENTS, None, sorted_contents(choices))
         if not chained:
             return
@@ -183,19 +190,9 @@ class BoardStore:
     async def _note_length(self, ballot_id: str, name: str, length: int) -> None:
         await self.lengths.update_one({"_id": f"{ballot_id}/{name}"}, {"$max": {"length": length}}, upsert=True)
 
-    async def _unsealed(self, ballot_id: str) -> list[dict[str, Any]]:
-        query = {"ballot_id": ballot_id, SEALED: {"$ne": True}}
-        oldest_first = [("cast_at", ASCENDING), ("_id", ASCENDING)]
-        return await self.box.find(query, {"choice": 1}).sort(oldest_first).limit(BATCH).to_list()
-
 
 def _entry_id(ballot_id: str, name: str, position: int) -> str:
     return f"{ballot_id}/{name}/{position}"
-
-
-def _filed(vote: dict[str, Any]) -> dict[str, Any]:
-    """A vote as kept once it is on the board: without its relayed outbox and the box's flag."""
-    return {k: v for k, v in vote.items() if k not in ("outbox", SEALED)}
 
 
 def _stored(ballot_id: str, name: str, entry: dict[str, Any]) -> dict[str, Any]:

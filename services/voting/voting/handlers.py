@@ -1,6 +1,7 @@
 """Use cases: command in, ballot loaded, rule applied, state and events saved."""
 
 import asyncio
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from voting.store import BallotStore
 log = structlog.get_logger(__name__)
 
 IN_FLIGHT_POLL_SECONDS = 0.05
+OPEN_BALLOT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class BallotHandlers:
         self._roll = roll
         self._audit = audit
         self._tally = tally
+        self._open_ballots: dict[str, tuple[float, Ballot]] = {}
         self._pseudonym_key = pseudonym_key
         self._in_flight_wait = in_flight_wait_seconds
         self._clock = clock
@@ -123,7 +126,7 @@ class BallotHandlers:
     async def vote(self, ballot_id: str, marked: Marked, *, by: Principal) -> Vote:
         """A citizen casts one vote; the vote is stored without them."""
         by.require("citizen")
-        ballot = await self._store.get(ballot_id)
+        ballot = await self._ballot_to_vote_in(ballot_id)
         now = self._clock()
         choice = ballot.check_vote(marked, now=now)
         registered_in = await self._check_eligible(ballot, by)
@@ -134,6 +137,7 @@ class BallotHandlers:
         admission = await self._store.admit_vote(ballot_id)
         try:
             if (await self._store.get(ballot_id)).state != "open":
+                self._open_ballots.pop(ballot_id, None)
                 raise WindowClosed("voting has closed")
             vote = Vote(vote_id=uuid.uuid4().hex, ballot_id=ballot_id, choice=choice, cast_at=now)
             voter = pseudonym(self._pseudonym_key, by.subject, purpose=f"voter:{ballot_id}")
@@ -142,8 +146,21 @@ class BallotHandlers:
             )
         finally:
             await self._store.release_vote(admission)
-        self._on_saved()
+        # No relay to wake: the board sealer announces votes once they are on the board.
         return vote
+
+    async def _ballot_to_vote_in(self, ballot_id: str) -> Ballot:
+        """The ballot as read in the last seconds while open. What a vote is checked
+        against never changes once a ballot opens, and `vote` reads the state again
+        before storing, so a national ballot is not read twice per vote."""
+        now = time.monotonic()
+        read_at, ballot = self._open_ballots.get(ballot_id, (0.0, None))
+        if ballot is not None and now - read_at < OPEN_BALLOT_SECONDS:
+            return ballot
+        ballot = await self._store.get(ballot_id)
+        if ballot.state == "open":
+            self._open_ballots[ballot_id] = (now, ballot)
+        return ballot
 
     async def close(self, ballot_id: str, *, by: Principal | None) -> Ballot:
         """Stop voting, count, and publish the result; `by` is None for the close job."""
@@ -237,7 +254,10 @@ class BallotHandlers:
         """Put every stored vote on the board and return its lists' seals. Without the
         sealers' lease: a close must not wait for a dead replica's, and appends are safe
         to race (board_store.py)."""
-        await self._board.seal_pending(ballot.ballot_id, binding=ballot.binding)
+        # Sealed only: the sealer job announces and files them (board_handlers.py), so a
+        # close never waits on the broker.
+        while votes := await self._board.waiting(ballot.ballot_id):
+            await self._board.seal(ballot.ballot_id, votes, binding=ballot.binding)
         if ballot.binding:
             await self._board.seal_contents(ballot.ballot_id)
         return await self._board.seals(ballot.ballot_id, binding=ballot.binding)

@@ -41,7 +41,8 @@ def create_app(
     roll = RollStore(runtime.db)
     audit = AuditLog(runtime.db)
     tally = RunningTally(runtime.db)
-    runtime.relay_outbox_of(store.ballots, store.box)
+    # The ballot box's VoteCast are published by the sealer, once on the board (board_handlers.py).
+    runtime.relay_outbox_of(store.ballots)
     for indexed in (store, board, roll, audit, tally):
         runtime.on_startup(indexed.create_indexes)
     subscribe_tally(runtime.broker, tally, group_id=runtime.group_id)
@@ -62,7 +63,7 @@ def create_app(
         stale_after=timedelta(seconds=3 * settings.votes_in_flight_wait_seconds),
     )
     runtime.run_in_background(closer.run)
-    boards = BoardHandlers(store, board)
+    boards = BoardHandlers(store, board, runtime.broker)
     # A lease a few passes long: a dead sealer's ballots pass to another replica soon.
     sealer = BoardSealer(
         boards, every_seconds=settings.seal_poll_seconds, lease=timedelta(seconds=5 * settings.seal_poll_seconds)

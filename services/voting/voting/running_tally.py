@@ -5,8 +5,12 @@ replica of the service consumes some of them (one consumer group). A consumer ke
 partial count per ballot and partition, with the offset of the last vote it holds; the
 count and the offset change in one single-document update, conditional on the offset, so
 a vote delivered again (after a crash, a rebalance or a broker restart) is recognised by
-its offset and not counted twice. The running tally of a ballot is the sum of its
-partial counts: exact whichever consumer counted which partition.
+its offset and not counted twice. The outbox relay publishes at least once (two replicas
+relaying the same ballot box, or one killed between publishing and removing an entry), so
+the same vote can also sit at a second offset: each vote's first place (partition and
+offset) is noted by its vote id before it is counted, and a copy found at another place is
+skipped. The running tally of a ballot is the sum of its partial counts: exact whichever
+consumer counted which partition.
 
 It is what a ballot showing preliminary counts shows while open. The published result
 is counted from the sealed bulletin board; the two agree (tests/voting/integrity)."""
@@ -20,7 +24,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from sharik.bus import dead_letter
 from sharik.events.envelope import Envelope, MalformedEvent
@@ -31,6 +35,9 @@ log = structlog.get_logger(__name__)
 
 TOPIC = "voting.votes"
 BATCH = 1000
+DUPLICATE_KEY = 11000
+Counted = tuple[int, str, Choice]
+"""A vote as read from a partition: its offset, its vote id and its choice."""
 SEPARATOR = ","
 """Joins a choice's parts into a field name: ids are letters, digits, '-' and '_', and
 VoteCast's write-in marker is '*write-in', so no part holds a comma, a dot or a leading '$'."""
@@ -41,23 +48,25 @@ class RunningTally:
 
     def __init__(self, db: AsyncDatabase) -> None:
         self.partials = db["partial_tallies"]
+        self.places = db["tallied_votes"]
 
     async def create_indexes(self) -> None:
         await self.partials.create_index([("ballot_id", ASCENDING)])
 
-    async def add(self, ballot_id: str, partition: int, votes: list[tuple[int, Choice]]) -> int:
-        """Count `votes` (offset, choice) read from `partition`, skipping offsets already
-        counted; return how many were new."""
+    async def add(self, ballot_id: str, partition: int, votes: list[Counted]) -> int:
+        """Count `votes` (offset, vote id, choice) read from `partition`, skipping offsets
+        already counted and copies of votes counted at another offset; return how many were new."""
         key = f"{ballot_id}/{partition}"
+        votes = await self._first_copies(partition, votes)
         while votes:
-            first = min(offset for offset, _ in votes)
-            counts = Counter(SEPARATOR.join(choice) for _, choice in votes)
+            first = min(offset for offset, _, _ in votes)
+            counts = Counter(SEPARATOR.join(choice) for _, _, choice in votes)
             try:
                 await self.partials.update_one(
                     {"_id": key, "offset": {"$lt": first}},
                     {
                         "$inc": {"total": len(votes), **{f"counts.{k}": n for k, n in counts.items()}},
-                        "$set": {"offset": max(offset for offset, _ in votes)},
+                        "$set": {"offset": max(offset for offset, _, _ in votes)},
                         "$setOnInsert": {"ballot_id": ballot_id, "partition": partition},
                     },
                     upsert=True,
@@ -66,8 +75,26 @@ class RunningTally:
             except DuplicateKeyError:
                 # The partial already holds some of these (delivered again): keep the rest.
                 held = await self.partials.find_one({"_id": key}, {"offset": 1})
-                votes = [(offset, choice) for offset, choice in votes if offset > held["offset"]]
+                votes = [vote for vote in votes if vote[0] > held["offset"]]
         return 0
+
+    async def _first_copies(self, partition: int, votes: list[Counted]) -> list[Counted]:
+        """`votes` less the copies of a vote first seen at another place. The place is noted
+        before the count, so a crash between the two leaves the offset guard to decide."""
+        first: dict[str, int] = {}
+        for offset, vote_id, _ in sorted(votes):
+            first.setdefault(vote_id, offset)
+        places = {vote_id: (partition, offset) for vote_id, offset in first.items()}
+        try:
+            await self.places.insert_many(
+                [{"_id": vote_id, "partition": p, "offset": o} for vote_id, (p, o) in places.items()], ordered=False
+            )
+        except BulkWriteError as error:
+            if any(e["code"] != DUPLICATE_KEY for e in error.details["writeErrors"]):
+                raise
+            noted = self.places.find({"_id": {"$in": list(places)}}, {"partition": 1, "offset": 1})
+            places = {d["_id"]: (d["partition"], d["offset"]) async for d in noted}
+        return [vote for vote in votes if places[vote[1]] == (partition, vote[0])]
 
     async def merged(self, ballot_id: str) -> Counter[Choice]:
         """How many votes counted so far hold each distinct choice, over all partitions."""
@@ -81,7 +108,7 @@ class RunningTally:
 
     async def total(self, ballot_id: str) -> int:
         """How many votes of the ballot have been counted so far."""
-        return sum(p["total"] async for p in self.partials.find({"ballot_id": ballot_id}, {"total": 1}))
+        return sum([p["total"] async for p in self.partials.find({"ballot_id": ballot_id}, {"total": 1})])
 
 
 def subscribe_tally(broker: KafkaBroker, tally: RunningTally, *, group_id: str) -> None:
@@ -100,11 +127,12 @@ def subscribe_tally(broker: KafkaBroker, tally: RunningTally, *, group_id: str) 
     async def count(bodies: list[bytes], message: KafkaMessage) -> None:
         # Committed only when every partial is saved; a failure redelivers the batch,
         # and the offsets keep what was saved from counting twice.
-        by_partial: dict[tuple[str, int], list[tuple[int, Choice]]] = defaultdict(list)
+        by_partial: dict[tuple[str, int], list[Counted]] = defaultdict(list)
         for record, headers in zip(message.raw_message, message.batch_headers, strict=True):
             vote = await _vote_of(broker, record, headers, group_id=group_id)
             if vote is not None:
-                by_partial[(vote.ballot_id, record.partition)].append((record.offset, tuple(vote.choice)))
+                place = (vote.ballot_id, record.partition)
+                by_partial[place].append((record.offset, vote.vote_id, tuple(vote.choice)))
         for (ballot_id, partition), votes in by_partial.items():
             await tally.add(ballot_id, partition, votes)
 

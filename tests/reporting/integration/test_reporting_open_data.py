@@ -28,12 +28,14 @@ OPTIONS = [
 
 @pytest.fixture(scope="module")
 async def voting(kafka_bootstrap_servers, mongodb_url, jwt_keys):
+    database = unique_database("voting")
     settings = VotingSettings(
         kafka_bootstrap_servers=kafka_bootstrap_servers,
         mongodb_url=mongodb_url,
-        mongodb_database=unique_database("voting"),
+        mongodb_database=database,
         jwt_public_key=jwt_keys[1],
         environment="test",
+        consumer_group=f"sharik.voting.{database}",
         outbox_poll_seconds=0.2,
         seal_poll_seconds=0.2,
         close_poll_seconds=0.2,

@@ -20,6 +20,9 @@ async def voting(kafka_bootstrap_servers, mongodb_url, jwt_keys, database):
         mongodb_database=database,
         jwt_public_key=jwt_keys[1],
         environment="test",
+        # A group per test: otherwise two tests' services share the partitions and
+        # count each other's votes into the wrong database.
+        consumer_group=f"sharik.voting.{database}",
         outbox_poll_seconds=0.2,
         seal_poll_seconds=0.2,
         close_poll_seconds=0.2,

@@ -92,7 +92,7 @@ async def test_open_vote_once_close_and_the_result_is_published(voting, tokens, 
     assert result["counts"][0]["percent"] == pytest.approx(66.67)
 
     votes = await records(
-        kafka_bootstrap_servers, "voting.votes", matching=lambda r: json.loads(r.value)["ballot_id"] == ballot_id, until=3
+        kafka_bootstrap_servers, "voting.votes", matching=lambda r: json.loads(r.value).get("ballot_id") == ballot_id, until=3
     )
     assert sorted(json.loads(r.value)["choice"][0] for r in votes) == ["economy", "human", "human"]
     for record in votes:
@@ -108,16 +108,16 @@ async def test_open_vote_once_close_and_the_result_is_published(voting, tokens, 
     assert result["board_head"] == public.json()["board_head"], "the published result commits to the board"
 
 
-async def test_twenty_concurrent_votes_by_one_citizen_count_once(voting, tokens):
+async def test_fifty_concurrent_votes_by_one_citizen_count_once(voting, tokens):
     ballot_id = await opened_ballot(voting, tokens.officer("mtcit"))
     citizen = tokens.citizen()
 
     responses = await asyncio.gather(
-        *(voting.post(f"/ballots/{ballot_id}/votes", json={"choice": "human"}, headers=citizen) for _ in range(20))
+        *(voting.post(f"/ballots/{ballot_id}/votes", json={"choice": "human"}, headers=citizen) for _ in range(50))
     )
 
     statuses = sorted(r.status_code for r in responses)
-    assert statuses == [201] + [409] * 19
+    assert statuses == [201] + [409] * 49
     assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {"already_voted"}
     closed = await voting.post(f"/ballots/{ballot_id}/close", headers=tokens.officer("mtcit"))
     assert closed.json()["votes_cast"] == 1

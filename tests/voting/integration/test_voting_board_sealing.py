@@ -4,8 +4,10 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from prometheus_client import CollectorRegistry
 
 from sharik.auth import Principal
+from sharik.bus import make_broker
 from sharik.store import connect
 from tests.support.service import unique_database
 from voting.audit import AuditLog
@@ -23,6 +25,20 @@ pytestmark = pytest.mark.integration
 T0 = datetime.now(UTC).replace(microsecond=0)
 OFFICER = Principal(subject="officer-1", roles=frozenset({"officer"}), agency="mm")
 LEASE = timedelta(minutes=1)
+
+
+@pytest.fixture
+async def broker(kafka_bootstrap_servers):
+    """A real broker for the sealer's VoteCast announcements."""
+    broker = make_broker(
+        bootstrap_servers=kafka_bootstrap_servers,
+        client_id="sealing-test",
+        tracer_provider=None,
+        registry=CollectorRegistry(),
+    )
+    await broker.start()
+    yield broker
+    await broker.stop()
 
 
 @pytest.fixture
@@ -72,6 +88,11 @@ async def cast(handlers: BallotHandlers, ballot_id: str, voters: range) -> list[
     return [vote.receipt for vote in await asyncio.gather(*votes)]
 
 
+async def seal_all(board: BoardStore, ballot_id: str, *, binding: bool = False) -> None:
+    while votes := await board.waiting(ballot_id):
+        await board.seal(ballot_id, votes, binding=binding)
+
+
 async def chain_of(board: BoardStore, ballot_id: str, name: str) -> list[dict]:
     return [entry async for entry in board.all(ballot_id, name)]
 
@@ -86,24 +107,24 @@ async def test_sealers_racing_while_votes_arrive_build_one_whole_chain(stores):
 
     async def seal_repeatedly() -> None:
         for _ in range(5):
-            await asyncio.gather(*(s.seal_pending(ballot_id, binding=False) for s in sealers))
+            await asyncio.gather(*(seal_all(s, ballot_id) for s in sealers))
 
     receipts, _ = await asyncio.gather(cast(handlers, ballot_id, range(40)), seal_repeatedly())
-    await asyncio.gather(*(s.seal_pending(ballot_id, binding=False) for s in sealers))
+    await asyncio.gather(*(seal_all(s, ballot_id) for s in sealers))
 
     entries = await chain_of(board, ballot_id, "votes")
     seal, faults = check_chain(ballot_id, "votes", entries)
     assert faults == [] and seal.length == 40
     assert sorted(e["receipt"] for e in entries) == sorted(receipts)  # each vote exactly once
-    assert await ballots.box.count_documents({"ballot_id": ballot_id, "sealed": {"$ne": True}}) == 0
+    assert await board.waiting(ballot_id) == []
 
 
-async def test_the_lease_lets_one_sealer_work_a_ballot_at_a_time(stores):
+async def test_the_lease_lets_one_sealer_work_a_ballot_at_a_time(stores, broker):
     ballots, board = stores
     handlers = handlers_on(ballots, board)
     ballot_id = await open_ballot(handlers)
     await cast(handlers, ballot_id, range(10))
-    replicas = [BoardHandlers(ballots, board, clock=lambda: T0) for _ in range(2)]
+    replicas = [BoardHandlers(ballots, board, broker, clock=lambda: T0) for _ in range(2)]
 
     appended = await asyncio.gather(*(r.seal_pending(lease=LEASE) for r in replicas))
 
@@ -117,7 +138,7 @@ async def test_a_close_seals_what_the_sealer_has_not_and_counts_from_the_board(s
     handlers = handlers_on(ballots, board)
     ballot_id = await open_ballot(handlers, binding=True)
     receipts = await cast(handlers, ballot_id, range(6))
-    await board.seal_pending(ballot_id, binding=True)  # the sealer sealed these 6; 3 more arrive
+    await seal_all(board, ballot_id, binding=True)  # the sealer sealed these 6; 3 more arrive
     receipts += await cast(handlers, ballot_id, range(6, 9))
 
     closed = await handlers.close(ballot_id, by=OFFICER)
@@ -132,7 +153,7 @@ async def test_a_close_seals_what_the_sealer_has_not_and_counts_from_the_board(s
     assert [(c.option_id, c.votes) for c in closed.result.counts] == [("yes", 6), ("no", 3)]
 
 
-async def test_a_vote_stored_after_the_count_stays_off_the_sealed_board(stores):
+async def test_a_vote_stored_after_the_count_stays_off_the_sealed_board(stores, broker):
     ballots, board = stores
     handlers = handlers_on(ballots, board)
     ballot_id = await open_ballot(handlers)
@@ -142,7 +163,7 @@ async def test_a_vote_stored_after_the_count_stays_off_the_sealed_board(stores):
     late = {"_id": "late", "ballot_id": ballot_id, "choice": ["no"], "cast_at": T0}
     await ballots.box.insert_one(late)
 
-    assert await BoardHandlers(ballots, board, clock=lambda: T0).seal_pending(lease=LEASE) == 0
+    assert await BoardHandlers(ballots, board, broker, clock=lambda: T0).seal_pending(lease=LEASE) == 0
 
     assert await board.seals(ballot_id, binding=False) == closed.board
     # Filed with the other votes, marked late.
