@@ -32,15 +32,16 @@ def classpath() -> str:
     return f"{classes}:{libs}/*"
 
 
-def start(*, port: int = 27017, persistent: bool = False, timeout: float = 60) -> Process:
+def start(*, port: int = 27017, persistent: bool = False, heap: str = "1g", timeout: float = 60) -> Process:
     """Start the store on 127.0.0.1:`port` and return once it answers a ping."""
-    return wait_until_ready(launch(port=port, persistent=persistent), timeout=timeout)
+    return wait_until_ready(launch(port=port, persistent=persistent, heap=heap), timeout=timeout)
 
 
-def launch(*, port: int = 27017, persistent: bool = False) -> Process:
-    """Start the store without waiting; `persistent` keeps data in a file under the state dir."""
+def launch(*, port: int = 27017, persistent: bool = False, heap: str = "1g") -> Process:
+    """Start the store without waiting; `persistent` keeps data in a file under the state
+    dir. The in-memory store holds everything on the Java heap, `heap` at most."""
     url = f"mongodb://127.0.0.1:{port}/"
-    argv = ["java", "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath(), MAIN, str(port)]
+    argv = ["java", f"-Xmx{heap}", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath(), MAIN, str(port)]
     if persistent:
         argv.append(str(state_dir() / f"store-{port}.mv"))
     return process.launch(f"store-{port}", argv, url=url, ports=(port,), answers=lambda: answers(url))

@@ -47,21 +47,25 @@ class BoardHandlers:
         self._holder = uuid.uuid4().hex
 
     async def seal_pending(self, *, lease: timedelta) -> int:
-        """Put the votes waiting in the ballot box on their boards, then announce and file
-        the sealed ones; return how many entries this call appended."""
+        """Put a batch of each ballot's votes waiting in the ballot box on its board, then
+        announce and file the sealed ones; return how many entries this call appended."""
         appended = 0
         for ballot_id in await self._board.pending_ballots():
             if not await self._board.claim(ballot_id, holder=self._holder, now=self._clock(), lease=lease):
                 continue
             ballot = await self._ballots.get(ballot_id)
-            while votes := await self._board.waiting(ballot_id):
-                if ballot.state == "closed":
-                    # Stored after the count (slower than the in-flight wait): the sealed
-                    # board must not change, so it is kept apart, uncounted and unannounced.
-                    await self._board.file(votes, late=True)
-                    log.warning("votes stored after the count left off the board", ballot_id=ballot_id, votes=len(votes))
-                    continue
-                appended += await self._board.seal(ballot_id, votes, binding=ballot.binding)
+            # One batch a ballot a pass: while votes keep coming, the sealed ones must
+            # still be announced and filed.
+            votes = await self._board.waiting(ballot_id)
+            if not votes:  # a close sealed them meanwhile
+                continue
+            if ballot.state == "closed":
+                # Stored after the count (slower than the in-flight wait): the sealed
+                # board must not change, so it is kept apart, uncounted and unannounced.
+                await self._board.file(votes, late=True)
+                log.warning("votes stored after the count left off the board", ballot_id=ballot_id, votes=len(votes))
+                continue
+            appended += await self._board.seal(ballot_id, votes, binding=ballot.binding)
         while votes := await self._board.sealed():
             await self._announce(votes)
             await self._board.file(votes)

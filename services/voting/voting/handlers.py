@@ -132,20 +132,21 @@ class BallotHandlers:
         registered_in = await self._check_eligible(ballot, by)
         ballot.check_constituency(choice, registered_in)
         governorate = ballot.governorate_of(registered_in=registered_in, claimed=by.governorate)
-        # Noted in flight before the state is read again: a close that starts after
-        # this read waits for the vote, and one that started before refuses it.
-        admission = await self._store.admit_vote(ballot_id)
+        # Admitted only while the ballot is open, in one update: a close that starts
+        # after this waits for the vote, and one that started before refuses it.
         try:
-            if (await self._store.get(ballot_id)).state != "open":
-                self._open_ballots.pop(ballot_id, None)
-                raise WindowClosed("voting has closed")
+            await self._store.admit_vote(ballot_id)
+        except WindowClosed:
+            self._open_ballots.pop(ballot_id, None)
+            raise
+        try:
             vote = Vote(vote_id=uuid.uuid4().hex, ballot_id=ballot_id, choice=choice, cast_at=now)
             voter = pseudonym(self._pseudonym_key, by.subject, purpose=f"voter:{ballot_id}")
             await self._store.record(
                 vote, voter=voter, events=[catalog_events.vote_cast(ballot, vote)], governorate=governorate
             )
         finally:
-            await self._store.release_vote(admission)
+            await self._store.release_vote(ballot_id)
         # No relay to wake: the board sealer announces votes once they are on the board.
         return vote
 

@@ -24,10 +24,11 @@ class BoardSealer:
         return await self._board.seal_pending(lease=self._lease)
 
     async def run(self) -> None:
-        """Seal pending votes forever, every `every_seconds`."""
+        """Seal pending votes forever: pass after pass while there are some, else every `every_seconds`."""
         while True:
             try:
-                await self.run_once()
+                if await self.run_once():
+                    continue
             except Exception as error:  # noqa: BLE001 - keep sealing after an outage
                 log.warning("sealing the boards failed; retrying", error=repr(error))
             await asyncio.sleep(self._every)

@@ -16,7 +16,7 @@ from pymongo.errors import DuplicateKeyError
 from sharik.errors import NotFound
 from sharik.events import Envelope
 from sharik.store import STATE_ONLY, insert_aggregate, public_or_own_drafts, update_aggregate
-from voting.domain.ballot import AlreadyVoted, Ballot, Option, Text
+from voting.domain.ballot import AlreadyVoted, Ballot, Option, Text, WindowClosed
 from voting.domain.board import ListSeal
 from voting.domain.constituency import Candidacy, Constituency
 from voting.domain.eligibility import Eligibility
@@ -32,19 +32,22 @@ from voting.domain.tally import (
 from voting.domain.turnout import GovernorateTurnout, Turnout
 from voting.domain.vote import Vote
 
+IN_FLIGHT = "votes_in_flight"
+"""On the ballot document: votes admitted and not yet stored. Not part of the ballot's
+state, so it changes without its version."""
+
+
 class BallotStore:
     def __init__(self, db: AsyncDatabase) -> None:
         self.ballots = db["ballots"]
         self.box = db["ballot_box"]
         """Votes stored and not yet on the board (board_store.py), with their VoteCast outbox."""
         self.voters = db["voters"]
-        self.admissions = db["admissions"]
 
     async def create_indexes(self) -> None:
         await self.ballots.create_index([("agency", ASCENDING), ("state", ASCENDING)])
         await self.ballots.create_index([("state", ASCENDING), ("closes_at", ASCENDING)])
         await self.box.create_index([("ballot_id", ASCENDING)])
-        await self.admissions.create_index([("ballot_id", ASCENDING)])
         await self.voters.create_index([("ballot_id", ASCENDING), ("voter", ASCENDING)], unique=True)
 
     async def get(self, ballot_id: str) -> Ballot:
@@ -81,21 +84,21 @@ class BallotStore:
         }
         return [d["_id"] async for d in self.ballots.find(query, {"_id": 1}).limit(limit)]
 
-    async def admit_vote(self, ballot_id: str) -> str:
-        """Note a vote in flight, so a close waits for it; return the note's id.
+    async def admit_vote(self, ballot_id: str) -> None:
+        """Count a vote in flight on its ballot if the ballot is open, in one update:
+        a close that starts after it waits for the vote, one that started before
+        refuses it (WindowClosed). A counter rather than a document per vote: one
+        update instead of an insert, a read and a delete."""
+        admitted = await self.ballots.update_one({"_id": ballot_id, "state": "open"}, {"$inc": {IN_FLIGHT: 1}})
+        if not admitted.matched_count:
+            raise WindowClosed("voting has closed")
 
-        A document per vote rather than a counter on the ballot: every vote of a
-        national ballot would otherwise update one document, and stores without
-        single-document atomicity (FerretDB v1) lose such concurrent updates."""
-        admission = uuid.uuid4().hex
-        await self.admissions.insert_one({"_id": admission, "ballot_id": ballot_id})
-        return admission
-
-    async def release_vote(self, admission: str) -> None:
-        await self.admissions.delete_one({"_id": admission})
+    async def release_vote(self, ballot_id: str) -> None:
+        await self.ballots.update_one({"_id": ballot_id}, {"$inc": {IN_FLIGHT: -1}})
 
     async def votes_in_flight(self, ballot_id: str) -> int:
-        return await self.admissions.count_documents({"ballot_id": ballot_id})
+        document = await self.ballots.find_one({"_id": ballot_id}, {IN_FLIGHT: 1})
+        return document.get(IN_FLIGHT, 0) if document else 0
 
     async def record(self, vote: Vote, *, voter: str, events: list[Envelope], governorate: str | None = None) -> None:
         """Mark `voter` as having voted, then store the vote apart; AlreadyVoted if marked.
@@ -145,7 +148,7 @@ def _document(ballot: Ballot) -> dict[str, Any]:
 
 
 def _ballot(document: dict[str, Any]) -> Ballot:
-    fields = {k: v for k, v in document.items() if k not in ("_id", "outbox", "constituencies", "candidacies")}
+    fields = {k: v for k, v in document.items() if k not in ("_id", "outbox", "constituencies", "candidacies", IN_FLIGHT)}
     question, options, result = fields.pop("question"), fields.pop("options"), fields.pop("result")
     board = fields.pop("board", None)
     eligibility = fields.pop("eligibility", None)
