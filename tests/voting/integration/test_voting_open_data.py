@@ -129,12 +129,12 @@ async def test_a_binding_board_gives_each_list_its_own_file(voting, tokens):
 
 
 async def test_nothing_is_published_before_the_close(voting, tokens):
-    running = await ballot(voting, tokens, show_preliminary=True, binding=True)
+    running = await ballot(voting, tokens, show_preliminary=True)
     cast = await voting.post(f"/ballots/{running}/votes", json={"choice": "rebuild"}, headers=tokens.citizen())
     assert cast.status_code == 201
-    # The preliminary count is public, and so is the receipts list, but not as open data.
+    # The preliminary count is public, but not as open data.
     assert (await voting.get(f"/ballots/{running}/result")).status_code == 200
-    for path in ("result.json", "result.csv", "board.csv?list=receipts", "board.csv?list=contents"):
+    for path in ("result.json", "result.csv", "board.csv?list=votes"):
         refused = await voting.get(f"/ballots/{running}/open-data/{path}")
         code = "result_not_final" if path.startswith("result") else "board_not_published"
         assert (refused.status_code, refused.json()["error"]["code"]) == (409, code), path

@@ -126,15 +126,15 @@ async def running_total(http: httpx.AsyncClient, ballot_id: str) -> int:
 
 
 async def tallied_everything(voters: "Voters", *, kafka: str, group: str, mongodb_url: str, database: str) -> None:
-    """Wait until the running tally has counted every accepted vote, every vote is relayed
-    and the tally group has committed past them all: a copy it could still count is counted."""
+    """Wait until the running tally has counted every accepted vote, every vote is announced
+    and filed, and the tally group has committed past them all: a copy it could still count is counted."""
     await until(
         lambda: _at_least(voters.http, voters.ballot_id, voters.total), what="the running tally to count every vote"
     )
     mongo = AsyncMongoClient(mongodb_url)
     try:
         box = mongo[database]["ballot_box"]
-        await until(lambda: _none(box, {PENDING: True}), what="the relay to publish every VoteCast")
+        await until(lambda: _none(box, {PENDING: True}), what="the sealer to announce every VoteCast")
     finally:
         await mongo.close()
     # The topic's end now lies past every VoteCast of this run (other tests may keep

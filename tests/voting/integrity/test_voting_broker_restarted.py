@@ -2,8 +2,9 @@
 
 A Kafka of this module's own (free ports, its log dir kept across the restart), one
 voting replica pointed at it. Votes go on while Kafka is down (the HTTP path does not
-touch it: they wait in the ballot box's outbox); once Kafka is back on the same ports the
-relay delivers them and the tally consumer reconnects from its committed offsets."""
+touch it: they are sealed on the board and wait in the ballot box with their VoteCast);
+once Kafka is back on the same ports the sealer announces them and the tally consumer
+reconnects from its committed offsets."""
 
 import asyncio
 import shutil

@@ -1,10 +1,10 @@
 """No vote lost or counted twice when a tally consumer is killed mid-run and restarted.
 
 Two voting replicas share a database and a consumer group, so each counts some of the
-partitions of `voting.votes` (and both relay, seal and serve). Citizens vote through the
+partitions of `voting.votes` (and both seal, announce and serve). Citizens vote through the
 replica that stays up; the other is SIGKILLed while votes flow (its uncommitted batch,
-its relay pass and its sealing lease die with it), votes go on, it is restarted, the run
-finishes."""
+its announcing pass and its sealing lease die with it), votes go on, it is restarted, the
+run finishes."""
 
 import asyncio
 

@@ -133,6 +133,12 @@ def test_the_running_count_is_shown_only_where_the_ballot_allows_it():
     assert opened(show_preliminary=True).preliminary({"human": 1}).total_votes == 1
 
 
+def test_a_binding_election_shows_no_running_count():
+    with pytest.raises(Invalid, match="binding election shows no preliminary counts") as refused:
+        draft(binding=True, show_preliminary=True)
+    assert refused.value.details == [{"field": "show_preliminary"}]
+
+
 def test_a_receipt_is_stable_for_a_vote_and_differs_between_votes():
     first = Vote(vote_id="a" * 32, ballot_id="b1", choice=("human",), cast_at=NOW)
     second = Vote(vote_id="b" * 32, ballot_id="b1", choice=("human",), cast_at=NOW)

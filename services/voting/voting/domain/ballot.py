@@ -172,6 +172,12 @@ class Ballot:
             raise Invalid("closes_at must be after opens_at", details=[{"field": "closes_at"}])
         if closes_at <= now:
             raise Invalid("closes_at is in the past", details=[{"field": "closes_at"}])
+        if binding and show_preliminary:
+            # Running counts published during an election sway the votes still to come.
+            raise Invalid(
+                "a binding election shows no preliminary counts; its result is published when it closes",
+                details=[{"field": "show_preliminary"}],
+            )
         drafted = [o if isinstance(o, OptionDraft) else OptionDraft(*o) for o in options]
         _check_kind_fields(
             kind,
