@@ -7,13 +7,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import AwareDatetime, BaseModel, Field
 
 from sharik.events import LocalizedText
+from sharik.events.voting import BudgetOutcome, ConstituencyResult, OptionCount, RunoffRound, Turnout
 from sharik.http import CurrentUser, OptionalUser
-from voting.catalog_events import localized
+from voting.catalog_events import budget_outcome, constituency_results, localized, option_counts, runoff_rounds, turnout
 from voting.domain.ballot import MAX_PROJECTS, MAX_WRITE_IN, Ballot, BallotKind, BallotState, Marked, OptionDraft, Text
 from voting.domain.constituency import Constituency
 from voting.domain.eligibility import Eligibility, EligibilityMode
 from voting.domain.tally import Outcome, Tally
-from voting.domain.turnout import Turnout
 from voting.handlers import BallotHandlers, DraftBallot
 
 router = APIRouter(prefix="/ballots", tags=["ballots"])
@@ -221,78 +221,11 @@ class Receipt(BaseModel):
     receipt: str = Field(description="Keep it to check later that your vote was counted; it does not name you.")
 
 
-class OptionCountOut(BaseModel):
-    option_id: str
-    label: LocalizedText
-    votes: int
-    percent: float
-
-
 class WriteInOut(BaseModel):
     key: str = Field(description="The normalised answer; spellings with the same key are counted as one.")
     label: str = Field(description="The spelling most voters used.")
     votes: int
     percent: float = Field(description="Share of valid votes, options and write-ins together.")
-
-
-class RoundOut(BaseModel):
-    number: int
-    counts: dict[str, int] = Field(description="Votes per option still in the race.")
-    exhausted: int = Field(description="Ballots ranking no option still in the race.")
-    eliminated: str | None
-    tied_lowest: list[str] = Field(description="Options tied for fewest votes when the tie-break eliminated one.")
-
-
-class GovernorateTurnoutOut(BaseModel):
-    governorate: str
-    eligible: int | None
-    voted: int
-    percent: float | None
-
-
-class TurnoutOut(BaseModel):
-    eligible: int | None = Field(description="The roll's size; null where no one is counted in advance.")
-    voted: int
-    percent: float | None
-    by_governorate: list[GovernorateTurnoutOut]
-
-    @classmethod
-    def of(cls, turnout: Turnout) -> "TurnoutOut":
-        return cls(
-            eligible=turnout.eligible,
-            voted=turnout.voted,
-            percent=turnout.percent,
-            by_governorate=[
-                GovernorateTurnoutOut(governorate=g.governorate, eligible=g.eligible, voted=g.voted, percent=g.percent)
-                for g in turnout.by_governorate
-            ],
-        )
-
-
-class ConstituencyResultOut(BaseModel):
-    wilayat: str
-    governorate: str
-    seats: int
-    counts: list[OptionCountOut] = Field(description="Every candidate; percent of this constituency's votes.")
-    total_votes: int
-    outcome: Outcome
-    winners: list[str]
-    tied: list[str] = Field(description="Candidates with equal votes competing for the seats left after `winners`.")
-
-
-class ProjectOut(BaseModel):
-    project_id: str
-    label: LocalizedText
-    cost: int
-    votes: int
-    selected: bool
-
-
-class BudgetOut(BaseModel):
-    total_budget: int
-    spent: int
-    selected: list[str] = Field(description="Funded project ids, in id order.")
-    projects: list[ProjectOut]
 
 
 class ListSealOut(BaseModel):
@@ -305,86 +238,41 @@ class ResultOut(BaseModel):
     preliminary: bool = Field(description="True for a running count of a ballot not yet closed.")
     kind: BallotKind
     question: LocalizedText
-    counts: list[OptionCountOut] = Field(description="Ranked: the final round's.")
+    counts: list[OptionCount] = Field(description="Ranked: the final round's.")
     total_votes: int
     outcome: Outcome
     winners: list[str]
     seats: int | None = Field(description="approval: how many options win.")
     tied: list[str] = Field(description="approval tie: options competing for the seats left after `winners`.")
     write_ins: list[WriteInOut] = Field(description="single_choice: written-in answers, most votes first.")
-    rounds: list[RoundOut] = Field(description="ranked: every instant-runoff round.")
+    rounds: list[RunoffRound] = Field(description="ranked: every instant-runoff round.")
     rule: str = Field(description="How it was counted: plurality, approval, instant-runoff, greedy, mes, mes-greedy.")
-    constituencies: list[ConstituencyResultOut] = Field(description="constituency: each wilayat's race.")
-    budget: BudgetOut | None = Field(description="budget: what it funds.")
-    turnout: TurnoutOut | None = Field(description="Once closed: who voted, of how many could where the roll says.")
+    constituencies: list[ConstituencyResult] = Field(description="constituency: each wilayat's race.")
+    budget: BudgetOutcome | None = Field(description="budget: what it funds.")
+    turnout: Turnout | None = Field(description="Once closed: who voted, of how many could where the roll says.")
     published_at: datetime | None
     board_head: str | None = Field(description="The hash that commits the result to its board; once closed.")
     board: dict[str, ListSealOut] | None = Field(description="Length and head hash of each list of the board.")
 
     @classmethod
     def of(cls, ballot: Ballot, tally: Tally, *, preliminary: bool) -> "ResultOut":
-        labels = {o.option_id: localized(o.label) for o in ballot.options}
-
-        def counted(counts) -> list[OptionCountOut]:
-            return [
-                OptionCountOut(option_id=c.option_id, label=labels[c.option_id], votes=c.votes, percent=c.percent)
-                for c in counts
-            ]
-
         return cls(
             ballot_id=ballot.ballot_id,
             preliminary=preliminary,
             kind=ballot.kind,
             question=localized(ballot.question),
-            counts=counted(tally.counts),
+            counts=option_counts(ballot, tally.counts),
             total_votes=tally.total_votes,
             outcome=tally.outcome,
             winners=list(tally.winners),
             seats=ballot.seats if ballot.kind == "approval" else None,
             tied=list(tally.tied),
             write_ins=[WriteInOut(key=w.key, label=w.label, votes=w.votes, percent=w.percent) for w in tally.write_ins],
-            rounds=[
-                RoundOut(
-                    number=r.number,
-                    counts=r.counts,
-                    exhausted=r.exhausted,
-                    eliminated=r.eliminated,
-                    tied_lowest=list(r.tied_lowest),
-                )
-                for r in tally.rounds
-            ],
+            rounds=runoff_rounds(tally),
             rule=tally.rule,
-            constituencies=[
-                ConstituencyResultOut(
-                    wilayat=c.wilayat,
-                    governorate=c.governorate,
-                    seats=c.seats,
-                    counts=counted(c.counts),
-                    total_votes=c.total_votes,
-                    outcome=c.outcome,
-                    winners=list(c.winners),
-                    tied=list(c.tied),
-                )
-                for c in tally.constituencies
-            ],
-            budget=None
-            if tally.budget is None
-            else BudgetOut(
-                total_budget=tally.budget.total_budget,
-                spent=tally.budget.spent,
-                selected=list(tally.budget.selected),
-                projects=[
-                    ProjectOut(
-                        project_id=p.project_id,
-                        label=labels[p.project_id],
-                        cost=p.cost,
-                        votes=p.votes,
-                        selected=p.selected,
-                    )
-                    for p in tally.budget.projects
-                ],
-            ),
-            turnout=TurnoutOut.of(ballot.turnout) if ballot.turnout and not preliminary else None,
+            constituencies=constituency_results(ballot, tally),
+            budget=budget_outcome(ballot, tally),
+            turnout=None if preliminary else turnout(ballot.turnout),
             published_at=None if preliminary else ballot.published_at,
             board_head=None if preliminary else ballot.board_head,
             board=None

@@ -1,5 +1,7 @@
 """Domain state to the public catalog events (the adapter of HANDBOOK §4 rule 5)."""
 
+from collections.abc import Iterable
+
 from sharik.events import Envelope, LocalizedText
 from sharik.events.voting import (
     BallotClosed,
@@ -16,7 +18,8 @@ from sharik.events.voting import (
     VoteCast,
 )
 from voting.domain.ballot import Ballot, Text
-from voting.domain.tally import WRITE_IN
+from voting.domain.tally import WRITE_IN, OptionTally, Tally
+from voting.domain.turnout import Turnout as DomainTurnout
 from voting.domain.vote import Vote
 
 SOURCE = "voting"
@@ -51,14 +54,6 @@ def ballot_closed_with_result(ballot: Ballot) -> list[Envelope]:
     """BallotClosed then ResultPublished, saved in the same update as the close."""
     assert ballot.result is not None and ballot.closed_at is not None and ballot.published_at is not None
     result = ballot.result
-    labels = {o.option_id: localized(o.label) for o in ballot.options}
-
-    def counted(counts) -> tuple[OptionCount, ...]:
-        return tuple(
-            OptionCount(option_id=c.option_id, label=labels[c.option_id], votes=c.votes, percent=c.percent)
-            for c in counts
-        )
-
     closed = _once_per_ballot(
         ballot,
         BallotClosed(
@@ -71,72 +66,91 @@ def ballot_closed_with_result(ballot: Ballot) -> list[Envelope]:
             ballot_id=ballot.ballot_id,
             agency=ballot.agency,
             question=localized(ballot.question),
-            counts=counted(result.counts),
+            counts=option_counts(ballot, result.counts),
             total_votes=result.total_votes,
             outcome=result.outcome,
             winners=result.winners,
             published_at=ballot.published_at,
             board_head=ballot.board_head,
             tied=result.tied,
-            rounds=tuple(
-                RunoffRound(
-                    number=r.number,
-                    counts=r.counts,
-                    exhausted=r.exhausted,
-                    eliminated=r.eliminated,
-                    tied_lowest=r.tied_lowest,
-                )
-                for r in result.rounds
-            ),
+            rounds=runoff_rounds(result),
             rule=result.rule or None,
-            turnout=_turnout(ballot),
-            constituencies=tuple(
-                ConstituencyResult(
-                    wilayat=c.wilayat,
-                    governorate=c.governorate,
-                    seats=c.seats,
-                    counts=counted(c.counts),
-                    total_votes=c.total_votes,
-                    outcome=c.outcome,
-                    winners=c.winners,
-                    tied=c.tied,
-                )
-                for c in result.constituencies
-            ),
-            budget=None
-            if result.budget is None
-            else BudgetOutcome(
-                total_budget=result.budget.total_budget,
-                spent=result.budget.spent,
-                selected=result.budget.selected,
-                projects=tuple(
-                    BudgetProject(
-                        project_id=p.project_id,
-                        label=labels[p.project_id],
-                        cost=p.cost,
-                        votes=p.votes,
-                        selected=p.selected,
-                    )
-                    for p in result.budget.projects
-                ),
-            ),
+            turnout=turnout(ballot.turnout),
+            constituencies=constituency_results(ballot, result),
+            budget=budget_outcome(ballot, result),
         ),
         caused_by=closed,
     )
     return [closed, published]
 
 
-def _turnout(ballot: Ballot) -> Turnout | None:
-    if ballot.turnout is None:
+# The parts of a result in the catalog's shape, which the HTTP API serves too.
+
+
+def option_counts(ballot: Ballot, counts: Iterable[OptionTally]) -> tuple[OptionCount, ...]:
+    labels = {o.option_id: o.label for o in ballot.options}
+    return tuple(
+        OptionCount(option_id=c.option_id, label=localized(labels[c.option_id]), votes=c.votes, percent=c.percent)
+        for c in counts
+    )
+
+
+def runoff_rounds(tally: Tally) -> tuple[RunoffRound, ...]:
+    return tuple(
+        RunoffRound(
+            number=r.number, counts=r.counts, exhausted=r.exhausted, eliminated=r.eliminated, tied_lowest=r.tied_lowest
+        )
+        for r in tally.rounds
+    )
+
+
+def constituency_results(ballot: Ballot, tally: Tally) -> tuple[ConstituencyResult, ...]:
+    return tuple(
+        ConstituencyResult(
+            wilayat=c.wilayat,
+            governorate=c.governorate,
+            seats=c.seats,
+            counts=option_counts(ballot, c.counts),
+            total_votes=c.total_votes,
+            outcome=c.outcome,
+            winners=c.winners,
+            tied=c.tied,
+        )
+        for c in tally.constituencies
+    )
+
+
+def budget_outcome(ballot: Ballot, tally: Tally) -> BudgetOutcome | None:
+    if tally.budget is None:
         return None
-    t = ballot.turnout
+    labels = {o.option_id: o.label for o in ballot.options}
+    return BudgetOutcome(
+        total_budget=tally.budget.total_budget,
+        spent=tally.budget.spent,
+        selected=tally.budget.selected,
+        projects=tuple(
+            BudgetProject(
+                project_id=p.project_id,
+                label=localized(labels[p.project_id]),
+                cost=p.cost,
+                votes=p.votes,
+                selected=p.selected,
+            )
+            for p in tally.budget.projects
+        ),
+    )
+
+
+def turnout(counted: DomainTurnout | None) -> Turnout | None:
+    if counted is None:
+        return None
     return Turnout(
-        eligible=t.eligible,
-        voted=t.voted,
-        percent=t.percent,
+        eligible=counted.eligible,
+        voted=counted.voted,
+        percent=counted.percent,
         by_governorate=tuple(
             GovernorateTurnout(governorate=g.governorate, eligible=g.eligible, voted=g.voted, percent=g.percent)
-            for g in t.by_governorate
+            for g in counted.by_governorate
         ),
     )
 
