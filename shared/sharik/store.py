@@ -11,6 +11,7 @@ from typing import Any
 from opentelemetry import propagate
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
 
 from sharik.errors import ConcurrentChange
 from sharik.events.envelope import Envelope
@@ -88,3 +89,13 @@ async def update_aggregate(
     if result.matched_count == 0:
         raise ConcurrentChange("the record changed while this request was handled; try again")
     return expected_version + 1
+
+
+DUPLICATE_KEY = 11000
+
+
+def raise_unless_duplicates(error: BulkWriteError) -> None:
+    """Re-raise a bulk insert's error unless every failed document was a duplicate key,
+    that is already stored (a repeat after a crash, or a racing replica's)."""
+    if any(e.get("code") != DUPLICATE_KEY for e in error.details.get("writeErrors", [])):
+        raise error

@@ -15,10 +15,9 @@ from notifier.domain.messages import Message
 from notifier.domain.subscription import Subscription
 from sharik.errors import NotFound
 from sharik.events import Envelope
-from sharik.store import PENDING, STATE_ONLY, update_aggregate
+from sharik.store import PENDING, STATE_ONLY, raise_unless_duplicates, update_aggregate
 
 NOT_LEASED = datetime(1970, 1, 1, tzinfo=UTC)
-DUPLICATE_KEY = 11000
 
 
 class SubscriptionStore:
@@ -98,8 +97,7 @@ class DeliveryStore:
         try:
             result = await self.deliveries.insert_many(documents, ordered=False)
         except BulkWriteError as error:
-            if any(e["code"] != DUPLICATE_KEY for e in error.details["writeErrors"]):
-                raise
+            raise_unless_duplicates(error)
             return error.details["nInserted"]
         return len(result.inserted_ids)
 

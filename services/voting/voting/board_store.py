@@ -21,7 +21,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from sharik.store import PENDING
+from sharik.store import PENDING, raise_unless_duplicates
 from voting.domain.board import CONTENTS, VOTES, ListSeal, extend, genesis, lists_of, receipt_list, sorted_contents
 from voting.domain.tally import Choice
 from voting.domain.vote import receipt_of
@@ -31,7 +31,6 @@ SEALED = "sealed"
 
 BATCH = 500
 PAGE = 1000
-DUPLICATE_KEY = 11000
 PUBLIC = {"_id": 0, "position": 1, "prev_hash": 1, "receipt": 1, "choice": 1, "hash": 1}
 
 
@@ -87,7 +86,7 @@ class BoardStore:
                     await self.entries.insert_many([_stored(ballot_id, name, e) for e in chained], ordered=True)
             except BulkWriteError as race:
                 # Another sealer took a position or a vote first: re-read the head and go on.
-                _raise_unless_duplicates(race)
+                raise_unless_duplicates(race)
                 continue
             if chained:
                 await self._note_length(ballot_id, name, chained[-1]["position"] + 1)
@@ -110,7 +109,7 @@ class BoardStore:
             await self.votes.insert_many(filed, ordered=False)
         except BulkWriteError as race:
             # A crash or a racing replica filed some already; the box copy goes all the same.
-            _raise_unless_duplicates(race)
+            raise_unless_duplicates(race)
         await self.box.delete_many({"_id": {"$in": [v["_id"] for v in votes]}})
 
     async def seal_contents(self, ballot_id: str) -> None:
@@ -129,7 +128,7 @@ class BoardStore:
             await self.entries.insert_many([_stored(ballot_id, CONTENTS, e) for e in chained], ordered=False)
         except BulkWriteError as race:
             # A racing close wrote entries too; the list is a function of the votes, so the same ones.
-            _raise_unless_duplicates(race)
+            raise_unless_duplicates(race)
         await self._note_length(ballot_id, CONTENTS, len(chained))
 
     async def seals(self, ballot_id: str, *, binding: bool) -> dict[str, ListSeal]:
@@ -197,8 +196,3 @@ def _entry_id(ballot_id: str, name: str, position: int) -> str:
 
 def _stored(ballot_id: str, name: str, entry: dict[str, Any]) -> dict[str, Any]:
     return {"_id": _entry_id(ballot_id, name, entry["position"]), "ballot_id": ballot_id, "list": name, **entry}
-
-
-def _raise_unless_duplicates(error: BulkWriteError) -> None:
-    if any(e.get("code") != DUPLICATE_KEY for e in error.details.get("writeErrors", [])):
-        raise error

@@ -29,13 +29,13 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from sharik.bus import dead_letter
 from sharik.events.envelope import Envelope, MalformedEvent
 from sharik.events.voting import VoteCast
+from sharik.store import raise_unless_duplicates
 from voting.domain.tally import WRITE_IN, Choice
 
 log = structlog.get_logger(__name__)
 
 TOPIC = "voting.votes"
 BATCH = 1000
-DUPLICATE_KEY = 11000
 Counted = tuple[int, str, Choice]
 """A vote as read from a partition: its offset, its vote id and its choice."""
 SEPARATOR = ","
@@ -65,7 +65,7 @@ class RunningTally:
                 await self.partials.update_one(
                     {"_id": key, "offset": {"$lt": first}},
                     {
-                        "$inc": {"total": len(votes), **{f"counts.{k}": n for k, n in counts.items()}},
+                        "$inc": {f"counts.{k}": n for k, n in counts.items()},
                         "$set": {"offset": max(offset for offset, _, _ in votes)},
                         "$setOnInsert": {"ballot_id": ballot_id, "partition": partition},
                     },
@@ -90,8 +90,7 @@ class RunningTally:
                 [{"_id": vote_id, "partition": p, "offset": o} for vote_id, (p, o) in places.items()], ordered=False
             )
         except BulkWriteError as error:
-            if any(e["code"] != DUPLICATE_KEY for e in error.details["writeErrors"]):
-                raise
+            raise_unless_duplicates(error)
             noted = self.places.find({"_id": {"$in": list(places)}}, {"partition": 1, "offset": 1})
             places = {d["_id"]: (d["partition"], d["offset"]) async for d in noted}
         return [vote for vote in votes if places[vote[1]] == (partition, vote[0])]
@@ -105,10 +104,6 @@ class RunningTally:
                 # VoteCast leaves a write-in's text out, so the running tally has them as one answer.
                 cast[(WRITE_IN, "") if choice == (WRITE_IN,) else choice] += votes
         return cast
-
-    async def total(self, ballot_id: str) -> int:
-        """How many votes of the ballot have been counted so far."""
-        return sum([p["total"] async for p in self.partials.find({"ballot_id": ballot_id}, {"total": 1})])
 
 
 def subscribe_tally(broker: KafkaBroker, tally: RunningTally, *, group_id: str) -> None:
