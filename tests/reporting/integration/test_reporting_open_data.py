@@ -13,7 +13,7 @@ from ulid import ULID
 from reporting.config import ReportingSettings
 from reporting.main import create_app as reporting_app
 from tests.support.service import running, unique_database
-from voting.config import VotingSettings
+from tests.support.voting import voting_settings
 from voting.main import create_app as voting_app
 
 pytestmark = pytest.mark.integration
@@ -28,17 +28,11 @@ OPTIONS = [
 
 @pytest.fixture(scope="module")
 async def voting(kafka_bootstrap_servers, mongodb_url, jwt_keys):
-    database = unique_database("voting")
-    settings = VotingSettings(
+    settings = voting_settings(
         kafka_bootstrap_servers=kafka_bootstrap_servers,
         mongodb_url=mongodb_url,
-        mongodb_database=database,
-        jwt_public_key=jwt_keys[1],
-        environment="test",
-        consumer_group=f"sharik.voting.{database}",
-        outbox_poll_seconds=0.2,
-        seal_poll_seconds=0.2,
-        close_poll_seconds=0.2,
+        public_key=jwt_keys[1],
+        database=unique_database("voting"),
     )
     async with running(voting_app(settings)) as client:
         yield client

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.support.service import running, unique_database
-from voting.config import VotingSettings
+from tests.support.voting import voting_settings
 from voting.main import create_app
 
 
@@ -14,18 +14,8 @@ def database() -> str:
 
 @pytest.fixture
 async def voting(kafka_bootstrap_servers, mongodb_url, jwt_keys, database):
-    settings = VotingSettings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        mongodb_database=database,
-        jwt_public_key=jwt_keys[1],
-        environment="test",
-        # A group per test: otherwise two tests' services share the partitions and
-        # count each other's votes into the wrong database.
-        consumer_group=f"sharik.voting.{database}",
-        outbox_poll_seconds=0.2,
-        seal_poll_seconds=0.2,
-        close_poll_seconds=0.2,
+    settings = voting_settings(
+        kafka_bootstrap_servers=kafka_bootstrap_servers, mongodb_url=mongodb_url, public_key=jwt_keys[1], database=database
     )
     async with running(create_app(settings)) as client:
         yield client
