@@ -1,23 +1,27 @@
 """Session fixtures for the real infrastructure, started only when a test asks for it.
 
 Each endpoint comes from the environment (KAFKA_BOOTSTRAP_SERVERS, MONGODB_URL), else
-from testcontainers when a Docker engine answers, else from the local devstack: reused
-if something already listens on the default port, started (and later stopped) otherwise.
+from testcontainers when a Docker engine answers, else from the local devstack, started
+for this session on free ports and stopped after it. A platform running beside the tests
+(`./sharik run` on the default ports) is never touched: its topics and databases stay
+as they were.
 """
 
 import os
-import time
+import tempfile
 from collections.abc import Iterator
 from functools import cache
-from types import ModuleType
 
 import pytest
 from devstack.keys import dev_keys
-from devstack.process import is_listening
-from devstack.smtp import Sink, start_sink
+from devstack.smtp import Sink, free_port, start_sink
 from tests.support.service import Tokens
 
 from devstack import kafka, store
+
+# The session's processes keep their logs and pid files apart from a running platform's,
+# so `./sharik stop` never stops a test's broker and a test never reads a platform's keys.
+os.environ.setdefault("SHARIK_STATE_DIR", tempfile.mkdtemp(prefix="sharik-test-state-"))
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +35,9 @@ def kafka_bootstrap_servers() -> Iterator[str]:
         with KafkaContainer().with_kraft() as container:
             yield container.get_bootstrap_server()
     else:
-        yield from local(kafka, port=9092, url="127.0.0.1:9092")
+        process = kafka.start(port=free_port("127.0.0.1"), controller_port=free_port("127.0.0.1"))
+        yield process.url
+        process.stop()
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +51,9 @@ def mongodb_url() -> Iterator[str]:
         with MongoDbContainer("mongo:7") as container:
             yield container.get_connection_url()
     else:
-        yield from local(store, port=27017, url="mongodb://127.0.0.1:27017/")
+        process = store.start(port=free_port("127.0.0.1"))
+        yield process.url
+        process.stop()
 
 
 @pytest.fixture(scope="session")
@@ -81,19 +89,3 @@ def docker_answers() -> bool:
             client.close()
     except Exception:
         return False
-
-
-def local(component: ModuleType, *, port: int, url: str) -> Iterator[str]:
-    """Use the devstack component listening on `port`, or start it for this session."""
-    if not is_listening("127.0.0.1", port):
-        process = component.start(port=port)
-        yield process.url
-        process.stop()
-        return
-    # Someone else's devstack, perhaps still starting: wait for it, never stop it.
-    deadline = time.monotonic() + 60
-    while not component.answers(url):
-        if time.monotonic() > deadline:
-            pytest.fail(f"something listens on 127.0.0.1:{port} but does not answer as {component.__name__}")
-        time.sleep(0.5)
-    yield url
