@@ -114,7 +114,9 @@ def run(*, with_services: bool) -> int:
             "openid": provider.discovery_url,
         }
         if with_services:
-            services = start_services(kafka_bootstrap_servers=kafka_process.url, mongodb_url=store_process.url)
+            services = start_services(
+                kafka_bootstrap_servers=kafka_process.url, mongodb_url=store_process.url, identity=provider
+            )
             urls |= {name: f"{url}/docs" for name, url in services.urls.items()}
         for name, url in urls.items():
             print(f"{name:>13}  {url}")
