@@ -83,7 +83,6 @@ class OpenIDProvider:
     issuer: str
     client_id: str
     client_secret: str
-    keys_file: Path
     audience: str = AUDIENCE
     users: tuple[DemoUser, ...] = field(default_factory=demo_users)
     password: str = field(default_factory=demo_password)
@@ -192,7 +191,7 @@ def launch(
         f"oidc-{port}", ["node", str(SOURCE / "provider.mjs")], url=issuer, ports=(port,),
         answers=lambda: answers(issuer), env=env,
     )
-    return OpenIDProvider(started, issuer, CLIENT_ID, client_secret, keys_file, audience)
+    return OpenIDProvider(started, issuer, CLIENT_ID, client_secret, audience)
 
 
 def answers(issuer: str) -> bool:

@@ -4,8 +4,8 @@
 //
 // Configured by the environment (devstack/devstack/oidc.py sets it):
 //   OIDC_NODE_MODULES                  where `npm ci` installed package-lock.json
-//   OIDC_PORT, OIDC_ISSUER             where it listens (127.0.0.1) and the issuer URL
-//   OIDC_HOST                          the address to listen on (default 127.0.0.1)
+//   OIDC_HOST, OIDC_PORT               where it listens (default 127.0.0.1:8090)
+//   OIDC_ISSUER                        the issuer URL, as browsers reach it
 //   OIDC_KEYS_FILE                     JWKS with private keys, made on first start; the
 //                                      first key of each type signs
 //   OIDC_KEPT_KEYS                     ES256 keys still published after a rotation (default 3)
@@ -32,7 +32,7 @@ const env = process.env;
 const { default: Provider } = await import(
   pathToFileURL(join(env.OIDC_NODE_MODULES, 'oidc-provider', 'lib', 'index.js')).href
 );
-const port = Number(env.OIDC_PORT || 8080);
+const port = Number(env.OIDC_PORT || 8090);
 const issuer = env.OIDC_ISSUER || `http://127.0.0.1:${port}`;
 const audience = env.OIDC_AUDIENCE || 'sharik';
 const resource = 'urn:sharik:services';
