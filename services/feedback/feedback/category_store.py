@@ -20,12 +20,21 @@ class CategoryStore:
         await self.categories.create_index([("category", ASCENDING), ("agency", ASCENDING)])
 
     async def add(self, category: Category) -> None:
-        """Register a category; the `_id` makes an agency's slug unique (409 when taken)."""
-        document = {"_id": f"{category.agency}/{category.category}", **asdict(category)}
+        """Register a category; a slug belongs to one agency (409 when taken). The `_id`
+        is the slug, so two agencies registering it at once cannot both succeed; entries
+        stored before that rule are keyed `<agency>/<slug>` and found by the look-up."""
+        slug = category.category
+        holder = await self.categories.find_one({"category": slug}, {"agency": 1})
         try:
-            await self.categories.insert_one(document)
+            if holder is None:
+                await self.categories.insert_one({"_id": slug, **asdict(category)})
         except DuplicateKeyError:
-            raise Conflict(f"{category.agency} already has the category {category.category}") from None
+            holder = await self.categories.find_one({"category": slug}, {"agency": 1})
+        if holder is not None:
+            raise Conflict(
+                f"the category {slug} belongs to {holder['agency']}; choose another slug",
+                details=[{"field": "category", "agency": holder["agency"]}],
+            )
 
     async def named(self, category: str) -> list[Category]:
         """Every agency's entry for this slug."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from feedback.escalation_store import EscalationStore
 from sharik.auth import Principal
+from sharik.auth.principal import STAFF_ROLES
 from sharik.errors import Forbidden, NotFound
 
 
@@ -26,8 +27,9 @@ class EscalationViews:
             if complaint.get("confidential"):
                 if not (own and by.has("confidential_team")):
                     raise NotFound(f"no complaint {complaint_id}")
-            else:
-                by.require_staff_of(complaint["agency"])
+            elif not (by.has(*STAFF_ROLES) and own):
+                # 404, not 403: another citizen or agency must not learn that the case exists.
+                raise NotFound(f"no complaint {complaint_id}")
         return await self._store.of_complaint(complaint_id)
 
     async def listing(self, *, level: str | None, limit: int, by: Principal) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from ulid import ULID
 from feedback.category_store import CategoryStore
 from feedback.domain.complaint import Channel, Complaint, Kind, Language, RoutedBy
 from feedback.domain.duplicates import WINDOW, LikelyDuplicate, likely_duplicates
-from feedback.domain.routing import Category, route_by_category
+from feedback.domain.routing import Category, confidential_by_category, route_by_category
 from feedback.domain.guessing import window_of
 from feedback.domain.secret import hash_secret, new_secret
 from feedback.domain.status import Status
@@ -25,6 +25,7 @@ from feedback.domain.text import Reply
 from feedback.domain.tracking import canonical, new_tracking_code
 from feedback.store import ComplaintStore, GuessCounters, ReporterIdentities
 from sharik.auth import Principal
+from sharik.auth.principal import STAFF_ROLES
 from sharik.errors import DomainError, Forbidden, Invalid, NotFound
 from sharik.events import Envelope
 from sharik.events.feedback import ComplaintFiled, ComplaintReopened, ComplaintRouted, ComplaintStatusChanged
@@ -119,10 +120,9 @@ class ComplaintHandlers:
         return await self._file(command, reporter_id=None, secret_hash=secret_hash), secret
 
     async def _file(self, command: FileComplaint, *, reporter_id: str | None, secret_hash: str | None) -> Complaint:
-        rule = route_by_category(
-            await self._categories.named(command.category), agency=command.agency, governorate=command.governorate
-        )
-        confidential = command.category in self._confidential or (rule is not None and rule.confidential)
+        entries = await self._categories.named(command.category)
+        rule = route_by_category(entries, agency=command.agency, governorate=command.governorate)
+        confidential = command.category in self._confidential or confidential_by_category(entries)
         if command.contact and not confidential:
             raise Invalid("contact details are taken only on confidential reports", details=[{"field": "contact"}])
         complaint = Complaint.file(
@@ -191,7 +191,7 @@ class ComplaintHandlers:
         to that agency (ComplaintStatusChanged to routed and ComplaintRouted by "handback");
         otherwise it waits in triage."""
         complaint = await self._store.get(complaint_id)
-        self._require_handler(complaint, by)
+        await self._require_handler(complaint, by)
         handed = complaint.hand_back(by=by.subject, reason=reason, now=_now())
         events = _status_events(complaint, handed)
         rule = route_by_category(
@@ -210,8 +210,7 @@ class ComplaintHandlers:
         """The citizen who filed it reopens a resolution within the window; emits
         ComplaintStatusChanged and ComplaintReopened."""
         complaint = await self._store.get(complaint_id)
-        if not await self._filed_by(complaint, by):
-            raise Forbidden("only the citizen who filed it reopens a case")
+        await self._require_reporter(complaint, by, "reopens a case")
         reopened = complaint.reopen(by="reporter", reason=reason, now=_now(), window=self._reopen_window)
         event = ComplaintReopened(
             complaint_id=reopened.complaint_id,
@@ -227,15 +226,14 @@ class ComplaintHandlers:
         """The citizen who filed it answers the agency; a case waiting for them goes back
         in progress (ComplaintStatusChanged). The message itself is in no event."""
         complaint = await self._store.get(complaint_id)
-        if not await self._filed_by(complaint, by):
-            raise Forbidden("only the citizen who filed it replies as its reporter")
+        await self._require_reporter(complaint, by, "replies as its reporter")
         replied = complaint.reply_from_reporter(message, now=_now())
         return await self._save(replied, _status_events(complaint, replied))
 
     async def note(self, complaint_id: str, text: str, *, by: Principal) -> Complaint:
         """Its handlers note something for each other; no event, never shown to the reporter."""
         complaint = await self._store.get(complaint_id)
-        self._require_handler(complaint, by)
+        await self._require_handler(complaint, by)
         return await self._store.save(complaint.add_note(text, by=by.subject, now=_now()), [])
 
     async def likely_duplicates(self, complaint: Complaint) -> list[LikelyDuplicate]:
@@ -269,16 +267,16 @@ class ComplaintHandlers:
         """Its handlers see the likely duplicates of a case: of the same agency and
         confidentiality, so cases they may handle too."""
         complaint = await self._store.get(complaint_id)
-        self._require_handler(complaint, by)
+        await self._require_handler(complaint, by)
         return await self.likely_duplicates(complaint)
 
     async def link(self, complaint_id: str, to_complaint_id: str, *, by: Principal) -> Complaint:
         """Its handlers mark a case a duplicate of another they handle. No event: the
         catalog has none for it, no other service acts on it, and the status is unchanged."""
         complaint = await self._store.get(complaint_id)
-        self._require_handler(complaint, by)
+        await self._require_handler(complaint, by)
         other = await self._store.get(to_complaint_id)
-        self._require_handler(other, by)
+        await self._require_handler(other, by)
         return await self._store.save(complaint.link_to(other), [])
 
     async def _save(self, complaint: Complaint, events: list[Envelope]) -> Complaint:
@@ -289,7 +287,7 @@ class ComplaintHandlers:
     async def change_status(self, complaint_id: str, command: ChangeStatus, *, by: Principal) -> Complaint:
         """Handlers of the complaint move it on; emits ComplaintStatusChanged."""
         complaint = await self._store.get(complaint_id)
-        self._require_handler(complaint, by)
+        await self._require_handler(complaint, by)
         changed = complaint.move_to(
             command.status, by=by.subject, now=_now(), reason=command.reason, reply=command.reply
         )
@@ -337,16 +335,12 @@ class ComplaintHandlers:
         """The citizen who filed it, or its handlers (see the module docstring)."""
         complaint = await self._store.get(complaint_id)
         if not await self._filed_by(complaint, by):
-            self._require_handler(complaint, by)
+            await self._require_handler(complaint, by)
         return complaint
 
     def handles(self, complaint: Complaint, by: Principal) -> bool:
         """Whether the caller is one of its handlers, who also read its internal notes."""
-        try:
-            self._require_handler(complaint, by)
-        except DomainError:
-            return False
-        return True
+        return _handler_refusal(complaint, by) is None
 
     async def audit(self, complaint_id: str, *, by: Principal) -> Complaint:
         """An auditor reads any case; the API shows it without personal data."""
@@ -357,7 +351,7 @@ class ComplaintHandlers:
         """Who filed a confidential case, for the agency's confidential team only."""
         complaint = await self._store.get(complaint_id)
         if not (complaint.confidential and _in_confidential_team(by, complaint.agency)):
-            raise NotFound(f"no complaint {complaint_id}")
+            raise _missing(complaint)
         identity = await self._identities.of(complaint_id)
         if identity is None:
             raise NotFound("the reporter left no identity: filed anonymously without contact")
@@ -395,18 +389,40 @@ class ComplaintHandlers:
             return await self._identities.is_filed_by(complaint.complaint_id, reporter_id)
         return complaint.is_filed_by(reporter_id)
 
-    def _require_handler(self, complaint: Complaint, by: Principal) -> None:
-        if complaint.agency is None:
-            raise Forbidden("the case waits in triage; only operators route it")
-        # A confidential case is 404 to anyone outside the team: 403 would confirm it exists.
-        if complaint.confidential:
-            if not _in_confidential_team(by, complaint.agency):
-                raise NotFound(f"no complaint {complaint.complaint_id}")
-        else:
-            by.require_staff_of(complaint.agency)
+    async def _require_handler(self, complaint: Complaint, by: Principal) -> None:
+        refusal = _handler_refusal(complaint, by)
+        if isinstance(refusal, NotFound) and await self._filed_by(complaint, by):
+            refusal = Forbidden("only the case's handlers do this")  # Its reporter knows it exists.
+        if refusal is not None:
+            raise refusal
+
+    async def _require_reporter(self, complaint: Complaint, by: Principal, action: str) -> None:
+        """Only the citizen who filed it; its handlers are told so, everyone else 404."""
+        if await self._filed_by(complaint, by):
+            return
+        refusal = _handler_refusal(complaint, by)
+        raise refusal or Forbidden(f"only the citizen who filed it {action}")
 
     def _reporter_id(self, by: Principal) -> str:
         return pseudonym(self._pseudonym_key, by.subject)
+
+
+def _handler_refusal(complaint: Complaint, by: Principal) -> DomainError | None:
+    """Why `by` may not handle the case, or None. Whoever may not read it at all gets
+    404, as if it did not exist: a 403 would confirm that it does (another citizen's
+    case, another agency's, a confidential one)."""
+    if complaint.confidential:
+        if complaint.agency is None or not _in_confidential_team(by, complaint.agency):
+            return _missing(complaint)
+    elif not by.has(*STAFF_ROLES) or (complaint.agency is not None and by.agency != complaint.agency):
+        return _missing(complaint)
+    if complaint.agency is None:
+        return Forbidden("the case waits in triage; only operators route it")
+    return None
+
+
+def _missing(complaint: Complaint) -> NotFound:
+    return NotFound(f"no complaint {complaint.complaint_id}")
 
 
 def _in_confidential_team(by: Principal, agency: str) -> bool:

@@ -5,6 +5,8 @@ from feedback.domain.satisfaction import Satisfaction
 from feedback.satisfaction_store import SatisfactionStore
 from feedback.store import ComplaintStore
 from sharik.auth import Principal
+from sharik.auth.principal import STAFF_ROLES
+from sharik.errors import NotFound
 from sharik.events import Envelope
 from sharik.events.feedback import ComplaintRated
 from sharik.pseudonym import pseudonym
@@ -35,8 +37,11 @@ class SatisfactionHandlers:
     async def view(self, complaint_id: str, *, by: Principal) -> Satisfaction:
         """The rating, for the citizen who gave it or staff of the complaint's agency."""
         satisfaction = await self._store.get(complaint_id)
-        if satisfaction.reporter_id != self._reporter_id(by):
-            by.require_staff_of(satisfaction.agency)
+        if satisfaction.reporter_id != self._reporter_id(by) and not (
+            by.has(*STAFF_ROLES) and by.agency == satisfaction.agency
+        ):
+            # As for the case itself: to anyone else it does not exist.
+            raise NotFound(f"no rating of complaint {complaint_id}")
         return satisfaction
 
     def _reporter_id(self, by: Principal) -> str:

@@ -274,9 +274,9 @@ async def test_staff_of_the_agency_and_auditors_read_a_complaints_escalations(fe
     assert datetime.fromisoformat(body["deadline"]) == ACK_DUE
 
     other = await feedback.get(f"/complaints/{complaint_id}/escalations", headers=tokens.officer("other-agency"))
-    assert other.status_code == 403
+    assert other.status_code == 404
     citizen = await feedback.get(f"/complaints/{complaint_id}/escalations", headers=tokens.citizen())
-    assert citizen.status_code == 403
+    assert citizen.status_code == 404
     missing = await feedback.get(f"/complaints/{ULID()}/escalations", headers=tokens.officer(AGENCY))
     assert missing.status_code == 404
     assert (await feedback.get(f"/complaints/{complaint_id}/escalations")).status_code == 401
