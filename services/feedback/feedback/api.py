@@ -24,7 +24,8 @@ from feedback.domain.places import Governorate
 from feedback.domain.status import LABELS, Status
 from feedback.domain.text import Reply
 from feedback.domain.tracking import grouped
-from feedback.handlers import ChangeStatus, ComplaintHandlers, FileComplaint, TooManyGuesses
+from feedback.handlers import ChangeStatus, ComplaintHandlers, FileComplaint
+from feedback.limits import TooManyAttempts
 from sharik.http import CurrentUser, error_body
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
@@ -40,7 +41,8 @@ def _handlers(request: Request) -> ComplaintHandlers:
 
 
 def _client(request: Request) -> str:
-    # Behind a proxy, run uvicorn with --proxy-headers so this is the citizen's address.
+    # The connecting peer, or what a trusted proxy forwarded (FEEDBACK_FORWARDED_ALLOW_IPS):
+    # never a header any client may set.
     return request.client.host if request.client else "unknown"
 
 
@@ -445,7 +447,7 @@ class ReporterOut(BaseModel):
     contact: ContactOut | None
 
 
-def _too_many(error: TooManyGuesses) -> JSONResponse:
+def _too_many(error: TooManyAttempts) -> JSONResponse:
     return JSONResponse(
         error_body(error.code, error.message),
         status_code=error.status,
@@ -473,10 +475,14 @@ async def file_complaint(body: ComplaintIn, user: CurrentUser, handlers: Handler
     )
 
 
-@router.post("/anonymous", status_code=201)
-async def file_anonymously(body: ComplaintIn, handlers: Handlers) -> FiledAnonymously:
-    """Anyone files without an account; the response's secret is shown only this once."""
-    complaint, secret = await handlers.file_anonymously(body.command())
+@router.post("/anonymous", status_code=201, response_model=FiledAnonymously)
+async def file_anonymously(body: ComplaintIn, handlers: Handlers, client: Client) -> FiledAnonymously | JSONResponse:
+    """Anyone files without an account; the response's secret is shown only this once.
+    Limited per client address (429 with Retry-After)."""
+    try:
+        complaint, secret = await handlers.file_anonymously(body.command(), client=client)
+    except TooManyAttempts as error:
+        return _too_many(error)
     return FiledAnonymously(
         tracking_code=grouped(complaint.tracking_code),
         secret=grouped(secret),
@@ -498,7 +504,7 @@ async def track_complaint(
         if secret is None:
             return Tracking.of(await handlers.track(tracking_code, client=client))
         return ComplaintOut.of(await handlers.open(tracking_code, secret, client=client))
-    except TooManyGuesses as error:
+    except TooManyAttempts as error:
         return _too_many(error)
 
 
@@ -509,7 +515,7 @@ async def open_complaint(
     """The anonymous reporter opens the whole case with the secret in the body."""
     try:
         return ComplaintOut.of(await handlers.open(tracking_code, body.secret, client=client))
-    except TooManyGuesses as error:
+    except TooManyAttempts as error:
         return _too_many(error)
 
 
@@ -520,7 +526,7 @@ async def reply_as_reporter(
     """The anonymous reporter answers the agency (`X-Tracking-Secret` required)."""
     try:
         return ComplaintOut.of(await handlers.reply_as_reporter(tracking_code, secret, body.message, client=client))
-    except TooManyGuesses as error:
+    except TooManyAttempts as error:
         return _too_many(error)
 
 

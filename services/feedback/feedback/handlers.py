@@ -18,12 +18,12 @@ from feedback.category_store import CategoryStore
 from feedback.domain.complaint import Channel, Complaint, Kind, Language, RoutedBy
 from feedback.domain.duplicates import WINDOW, LikelyDuplicate, likely_duplicates
 from feedback.domain.routing import Category, confidential_by_category, route_by_category
-from feedback.domain.guessing import window_of
 from feedback.domain.secret import hash_secret, new_secret
 from feedback.domain.status import Status
 from feedback.domain.text import Reply
 from feedback.domain.tracking import canonical, new_tracking_code
-from feedback.store import ComplaintStore, GuessCounters, ReporterIdentities
+from feedback.limits import Limiter
+from feedback.store import ComplaintStore, ReporterIdentities
 from sharik.auth import Principal
 from sharik.auth.principal import STAFF_ROLES
 from sharik.errors import DomainError, Forbidden, Invalid, NotFound
@@ -66,34 +66,17 @@ class ChangeStatus:
     reply: Reply | None = None
 
 
-class TooManyGuesses(DomainError):
-    """Too many failed tracking-code or secret checks from one address; retry later."""
-
-    status = 429
-    code = "too_many_attempts"
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"too many failed attempts; try again in {retry_after} seconds")
-        self.retry_after = retry_after
-
-
-@dataclass(frozen=True)
-class GuessLimit:
-    failures: int = 10
-    window_seconds: int = 900
-
-
 class ComplaintHandlers:
     def __init__(
         self,
         store: ComplaintStore,
         identities: ReporterIdentities,
-        guesses: GuessCounters,
         categories: CategoryStore,
         *,
+        guesses: Limiter,
+        filings: Limiter,
         pseudonym_key: str,
         confidential_categories: frozenset[str] = frozenset(),
-        guess_limit: GuessLimit = GuessLimit(),
         reopen_window: timedelta = timedelta(days=14),
         on_saved=lambda: None,
     ) -> None:
@@ -102,9 +85,9 @@ class ComplaintHandlers:
         self._reopen_window = reopen_window
         self._identities = identities
         self._guesses = guesses
+        self._filings = filings
         self._pseudonym_key = pseudonym_key
         self._confidential = confidential_categories
-        self._limit = guess_limit
         self._on_saved = on_saved
 
     async def file(self, command: FileComplaint, *, by: Principal) -> Complaint:
@@ -112,9 +95,11 @@ class ComplaintHandlers:
         by.require("citizen")
         return await self._file(command, reporter_id=self._reporter_id(by), secret_hash=None)
 
-    async def file_anonymously(self, command: FileComplaint) -> tuple[Complaint, str]:
+    async def file_anonymously(self, command: FileComplaint, *, client: str) -> tuple[Complaint, str]:
         """Anyone files without an account; returns the case and its follow-up secret,
-        which is shown this once and stored only as a hash. Emits ComplaintFiled without reporter."""
+        which is shown this once and stored only as a hash. Emits ComplaintFiled without
+        reporter. Limited per client address, before the costly hash."""
+        await self._filings.spend(f"client:{client}")
         secret = new_secret()
         secret_hash = await asyncio.to_thread(hash_secret, secret)
         return await self._file(command, reporter_id=None, secret_hash=secret_hash), secret
@@ -295,15 +280,17 @@ class ComplaintHandlers:
 
     async def track(self, tracking_code: str, *, client: str) -> Complaint:
         """Whoever holds the tracking code may follow the submission; no token needed.
-        Unknown codes count as failed guesses of `client`."""
-        async with self._guess(client):
+        Unknown codes count as failed guesses of `client`: scanning for codes is limited
+        per client address."""
+        async with self._guess(f"client:{client}"):
             return await self._by_code(tracking_code)
 
     async def open(self, tracking_code: str, secret: str, *, client: str) -> Complaint:
         """The anonymous reporter, holding code and secret, sees the whole case; a wrong
-        secret is 403 and counts as a failed guess."""
-        async with self._guess(client):
-            complaint = await self._by_code(tracking_code)
+        secret is 403 and counts as a failed guess of that case, whoever made it: one
+        case's lock never locks another's reporter out."""
+        complaint = await self.track(tracking_code, client=client)
+        async with self._guess(f"case:{complaint.complaint_id}"):
             if not await asyncio.to_thread(complaint.opens_with, secret):
                 raise Forbidden("the secret does not open this case")
             return complaint
@@ -322,14 +309,12 @@ class ComplaintHandlers:
         return complaint
 
     @asynccontextmanager
-    async def _guess(self, client: str):
+    async def _guess(self, key: str):
         """Count a check as a failure up front (atomic, shared by replicas), refuse it
         past the limit, and take it back if the block raises nothing."""
-        window = window_of(_now(), self._limit.window_seconds)
-        if await self._guesses.attempt(client, window.start) > self._limit.failures:
-            raise TooManyGuesses(window.retry_after)
+        window_start = await self._guesses.spend(key)
         yield
-        await self._guesses.succeeded(client, window.start)
+        await self._guesses.take_back(key, window_start)
 
     async def view(self, complaint_id: str, *, by: Principal) -> Complaint:
         """The citizen who filed it, or its handlers (see the module docstring)."""

@@ -1,11 +1,11 @@
 """Complaints in MongoDB: one document per complaint, its history and outbox inside;
-confidential reporters' identities in a collection of their own; guessing counters."""
+confidential reporters' identities in a collection of their own."""
 
 from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from feedback.domain.complaint import Complaint, Note, ReporterMessage, StatusChange
@@ -123,30 +123,6 @@ class ReporterIdentities:
 
     async def is_filed_by(self, complaint_id: str, reporter_id: str) -> bool:
         return await self.identities.count_documents({"_id": complaint_id, "reporter_id": reporter_id}) > 0
-
-
-class GuessCounters:
-    """Tracking-code and secret checks per client address and time window: one document
-    per address and window, bumped with `$inc` before the check and taken back when the
-    check succeeds, so replicas share the count and concurrent guesses cannot slip past
-    it. Old windows are left for a clean-up job (no TTL indexes on the portable store)."""
-
-    def __init__(self, db: AsyncDatabase) -> None:
-        self.counters = db["guess_counters"]
-
-    async def attempt(self, client: str, window_start: int) -> int:
-        """Count one more check and return how many this window has counted."""
-        document = await self.counters.find_one_and_update(
-            {"_id": f"{client}|{window_start}"},
-            {"$inc": {"failures": 1}, "$setOnInsert": {"client": client, "window_start": window_start}},
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
-        )
-        return document["failures"]
-
-    async def succeeded(self, client: str, window_start: int) -> None:
-        """The check passed: it is not a failure."""
-        await self.counters.update_one({"_id": f"{client}|{window_start}"}, {"$inc": {"failures": -1}})
 
 
 def _document(complaint: Complaint) -> dict[str, Any]:

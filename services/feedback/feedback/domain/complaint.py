@@ -242,9 +242,8 @@ class Complaint:
         wrote them when a case moves to another. A note without an agency is from before
         notes named it; it is shown only if written during the current holding."""
         since = self.history[self.holding_starts].at
-        return tuple(
-            n for n in self.notes if n.agency == agency or (n.agency is None and agency == self.agency and n.at >= since)
-        )
+        legacy = agency == self.agency
+        return tuple(n for n in self.notes if n.agency == agency or (n.agency is None and legacy and n.at >= since))
 
     def link_to(self, other: "Complaint") -> "Complaint":
         """An officer marks this case a duplicate of `other`, of the same agency and
