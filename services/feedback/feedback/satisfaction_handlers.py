@@ -27,6 +27,10 @@ class SatisfactionHandlers:
         """The citizen who filed a resolved or closed complaint rates its handling, once; emits ComplaintRated."""
         by.require("citizen")
         complaint = await self._complaints.get(complaint_id)
+        if not complaint.is_filed_by(self._reporter_id(by)):
+            # Another citizen's case does not exist for them (a confidential case has no
+            # reporter on it, so it is not rateable: see docs/services/feedback.md).
+            raise NotFound(f"no complaint {complaint_id}")
         satisfaction = Satisfaction.rate(
             complaint, reporter_id=self._reporter_id(by), score=score, comment=comment, now=now()
         )
