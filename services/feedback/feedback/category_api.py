@@ -48,6 +48,7 @@ class CategoryOut(BaseModel):
     areas: list[str]
     confidential: bool
     registered_at: datetime | None
+    retired_at: datetime | None
 
     @classmethod
     def of(cls, category: Category) -> "CategoryOut":
@@ -59,7 +60,23 @@ class CategoryOut(BaseModel):
             areas=list(category.areas),
             confidential=category.confidential,
             registered_at=category.registered_at,
+            retired_at=category.retired_at,
         )
+
+
+class CategoryChangeIn(BaseModel):
+    """The fields to change; those left out stay as they are."""
+
+    name: NameIn | None = None
+    unit: Slug | None = None
+    areas: list[Governorate] | None = None
+    confidential: bool | None = None
+
+    def changes(self) -> dict:
+        changes = self.model_dump(exclude_none=True)
+        if self.areas is not None:
+            changes["areas"] = list(dict.fromkeys(self.areas))
+        return changes
 
 
 @router.post("", status_code=201)
@@ -77,11 +94,25 @@ async def register_category(body: CategoryIn, user: CurrentUser, handlers: Handl
     return CategoryOut.of(await handlers.register_category(category, by=user))
 
 
+@router.patch("/{category}")
+async def edit_category(category: str, body: CategoryChangeIn, user: CurrentUser, handlers: Handlers) -> CategoryOut:
+    """An agency admin changes their agency's category; new filings follow, old cases keep theirs."""
+    return CategoryOut.of(await handlers.edit_category(category, body.changes(), by=user))
+
+
+@router.post("/{category}/retire")
+async def retire_category(category: str, user: CurrentUser, handlers: Handlers) -> CategoryOut:
+    """An agency admin retires their agency's category: no longer offered nor taken for
+    new filings; cases filed under it keep it (already retired 409)."""
+    return CategoryOut.of(await handlers.retire_category(category, by=user))
+
+
 @router.get("")
 async def list_categories(
     handlers: Handlers,
     agency: Annotated[str | None, Query(max_length=64)] = None,
+    retired: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> list[CategoryOut]:
-    """The catalogue, by agency and slug; public."""
-    return [CategoryOut.of(c) for c in await handlers.categories(agency=agency, limit=limit)]
+    """The catalogue, by agency and slug; public. Retired entries only with `retired=true`."""
+    return [CategoryOut.of(c) for c in await handlers.categories(agency=agency, retired=retired, limit=limit)]

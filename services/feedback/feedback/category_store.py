@@ -3,13 +3,13 @@
 from dataclasses import asdict
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from feedback.domain.routing import Category
 from feedback.domain.text import Text
-from sharik.errors import Conflict
+from sharik.errors import Conflict, NotFound
 
 
 class CategoryStore:
@@ -36,12 +36,31 @@ class CategoryStore:
                 details=[{"field": "category", "agency": holder["agency"]}],
             )
 
+    async def of_agency(self, agency: str, category: str) -> Category:
+        """The agency's entry for the slug; 404 when the agency has none."""
+        document = await self.categories.find_one({"category": category, "agency": agency})
+        if document is None:
+            raise NotFound(f"{agency} has no category {category}")
+        return _category(document)
+
+    async def change(self, agency: str, category: str, changes: dict[str, Any]) -> Category:
+        """Set some fields of the agency's entry (one atomic update) and return it."""
+        document = await self.categories.find_one_and_update(
+            {"category": category, "agency": agency}, {"$set": changes}, return_document=ReturnDocument.AFTER
+        )
+        if document is None:
+            raise NotFound(f"{agency} has no category {category}")
+        return _category(document)
+
     async def named(self, category: str) -> list[Category]:
         """Every agency's entry for this slug."""
         return [_category(d) async for d in self.categories.find({"category": category})]
 
-    async def listed(self, *, agency: str | None, limit: int) -> list[Category]:
-        query = {"agency": agency} if agency else {}
+    async def listed(self, *, agency: str | None, retired: bool, limit: int) -> list[Category]:
+        """By agency and slug; the retired ones only when asked for."""
+        query: dict[str, Any] = {"agency": agency} if agency else {}
+        if not retired:
+            query["retired_at"] = None  # Also matches entries stored before retiring existed.
         cursor = self.categories.find(query).sort([("agency", ASCENDING), ("category", ASCENDING)]).limit(limit)
         return [_category(d) async for d in cursor]
 

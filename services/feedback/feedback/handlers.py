@@ -9,6 +9,7 @@ import asyncio
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
 from pymongo.errors import PyMongoError
@@ -26,7 +27,7 @@ from feedback.limits import Limiter
 from feedback.store import ComplaintStore, ReporterIdentities
 from sharik.auth import Principal
 from sharik.auth.principal import STAFF_ROLES
-from sharik.errors import DomainError, Forbidden, Invalid, NotFound
+from sharik.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from sharik.events import Envelope
 from sharik.events.feedback import ComplaintFiled, ComplaintReopened, ComplaintRouted, ComplaintStatusChanged
 from sharik.pseudonym import pseudonym
@@ -106,6 +107,8 @@ class ComplaintHandlers:
 
     async def _file(self, command: FileComplaint, *, reporter_id: str | None, secret_hash: str | None) -> Complaint:
         entries = await self._categories.named(command.category)
+        if entries and all(c.retired_at is not None for c in entries):
+            raise Invalid(f"the category {command.category} is retired", details=[{"field": "category"}])
         rule = route_by_category(entries, agency=command.agency, governorate=command.governorate)
         confidential = command.category in self._confidential or confidential_by_category(entries)
         if command.contact and not confidential:
@@ -154,9 +157,28 @@ class ComplaintHandlers:
         await self._categories.add(category)
         return category
 
-    async def categories(self, *, agency: str | None, limit: int) -> list[Category]:
-        """The catalogue, public: citizens choose from it."""
-        return await self._categories.listed(agency=agency, limit=limit)
+    async def edit_category(self, category: str, changes: dict[str, Any], *, by: Principal) -> Category:
+        """An agency admin changes their category's name, unit, areas or confidentiality;
+        new filings follow it, cases already filed keep what they were given."""
+        by.require("agency_admin")
+        return await self._categories.change(self._admins_agency(by), category, changes)
+
+    async def retire_category(self, category: str, *, by: Principal) -> Category:
+        """An agency admin stops new filings of their category; old cases keep it."""
+        by.require("agency_admin")
+        agency = self._admins_agency(by)
+        if (await self._categories.of_agency(agency, category)).retired_at is not None:
+            raise Conflict(f"the category {category} is already retired")
+        return await self._categories.change(agency, category, {"retired_at": _now()})
+
+    def _admins_agency(self, by: Principal) -> str:
+        if not by.agency:
+            raise Forbidden("the token names no agency")
+        return by.agency
+
+    async def categories(self, *, agency: str | None, retired: bool, limit: int) -> list[Category]:
+        """The catalogue, public: citizens choose from it; retired entries on request."""
+        return await self._categories.listed(agency=agency, retired=retired, limit=limit)
 
     async def triage(self, *, by: Principal, limit: int) -> list[Complaint]:
         """The cases waiting for an operator to route them, oldest first."""

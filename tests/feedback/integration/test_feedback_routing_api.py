@@ -314,3 +314,41 @@ async def test_location_and_attachments_are_kept_and_validated(feedback, tokens)
         response = await feedback.post("/complaints", json={**COMPLAINT, **change}, headers=citizen)
         assert response.status_code == 422, change
         assert [d["field"] for d in response.json()["error"]["details"]] == [field]
+
+
+async def test_an_agency_admin_edits_and_retires_its_own_category(feedback, tokens):
+    admin = tokens.officer(MUNICIPALITY, role="agency_admin")
+    citizen = tokens.citizen()
+    old_case = await file(feedback, citizen, category="drains")
+    path = "/categories/drains"
+
+    edit = {"unit": "drainage", "name": {"ar": "تصريف مياه الأمطار", "en": "Storm drains"}, "areas": ["muscat"]}
+    assert (await feedback.patch(path, json=edit, headers=tokens.officer(MUNICIPALITY))).status_code == 403
+    elsewhere = tokens.officer(WATER, role="agency_admin")
+    assert (await feedback.patch(path, json=edit, headers=elsewhere)).status_code == 404, "Nama has no drains"
+    assert (await feedback.patch("/categories/no-such", json=edit, headers=admin)).status_code == 404
+    assert (await feedback.patch(path, json={"areas": ["atlantis"]}, headers=admin)).status_code == 422
+    edited = await feedback.patch(path, json=edit, headers=admin)
+    assert edited.status_code == 200, edited.text
+    assert (edited.json()["unit"], edited.json()["areas"], edited.json()["name"]["en"]) == (
+        "drainage",
+        ["muscat"],
+        "Storm drains",
+    )
+    routed = await file(feedback, citizen, category="drains")
+    assert (await feedback.get(f"/complaints/{routed['complaint_id']}", headers=citizen)).json()["unit"] == "drainage"
+
+    retired = await feedback.post(f"{path}/retire", headers=admin)
+    assert retired.status_code == 200 and retired.json()["retired_at"] is not None
+    assert (await feedback.post(f"{path}/retire", headers=admin)).status_code == 409
+    offered = [c["category"] for c in (await feedback.get("/categories")).json()]
+    assert "drains" not in offered and "potholes" in offered
+    everything = (await feedback.get("/categories", params={"retired": "true"})).json()
+    assert [c["retired_at"] is not None for c in everything if c["category"] == "drains"] == [True]
+    refused = await feedback.post("/complaints", json={**COMPLAINT, "category": "drains"}, headers=citizen)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["details"] == [{"field": "category"}]
+    kept = (await feedback.get(f"/complaints/{old_case['complaint_id']}", headers=citizen)).json()
+    assert (kept["category"], kept["unit"]) == ("drains", "stormwater"), "old cases keep their category"
+    again = {"category": "drains", "name": {"ar": "x", "en": "x"}, "unit": "x"}
+    assert (await feedback.post("/categories", json=again, headers=elsewhere)).status_code == 409, "still held"

@@ -18,6 +18,8 @@ class Category:
     """Governorates covered; empty means all of Oman."""
     confidential: bool = False
     registered_at: datetime | None = None
+    retired_at: datetime | None = None
+    """When the agency stopped taking new filings of it; its old cases keep it."""
 
     def covers(self, governorate: str | None) -> bool:
         # An area-limited category cannot take a case that names no governorate.
@@ -43,7 +45,10 @@ def route_by_category(
     matching = [
         c
         for c in candidates
-        if (agency is None or c.agency == agency) and c.agency not in excluding and c.covers(governorate)
+        if (agency is None or c.agency == agency)
+        and c.agency not in excluding
+        and c.retired_at is None
+        and c.covers(governorate)
     ]
     return matching[0] if len(matching) == 1 else None
 
