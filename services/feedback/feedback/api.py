@@ -315,9 +315,10 @@ class HandledComplaint(ComplaintOut):
         # What happened before the case came to this agency (another agency's rejections,
         # hand-back reasons) is that agency's record: the steps stay, their reasons do not.
         held = complaint.holding_starts
-        history = [step if i >= held else step.model_copy(update={"reason": None}) for i, step in enumerate(
-            Step.of(change) for change in complaint.history
-        )]
+        history = [
+            step if i >= held else step.model_copy(update={"reason": None})
+            for i, step in enumerate(Step.of(change) for change in complaint.history)
+        ]
         return cls(
             **{**dict(ComplaintOut.of(complaint)), "history": history},
             notes=[NoteOut.of(n) for n in complaint.notes_of(complaint.agency)],

@@ -176,6 +176,22 @@ class ComplaintHandlers:
             raise Forbidden("the token names no agency")
         return by.agency
 
+    async def offered(self, category: str) -> list[Category]:
+        """The entries for a slug that still take new filings."""
+        return [c for c in await self._categories.named(category) if c.retired_at is None]
+
+    async def public(self, **filters) -> list[Complaint]:
+        """What anyone may list without a token (Open311's GET requests): no anonymous,
+        confidential or non-complaint cases; the caller redacts what it shows."""
+        return await self._store.public(**filters)
+
+    async def public_one(self, complaint_id: str) -> Complaint:
+        """One case anyone may read without a token, or 404."""
+        complaint = await self._store.get(complaint_id)
+        if complaint.confidential or complaint.secret_hash is not None or complaint.kind != "complaint":
+            raise _missing(complaint)
+        return complaint
+
     async def categories(self, *, agency: str | None, retired: bool, limit: int) -> list[Category]:
         """The catalogue, public: citizens choose from it; retired entries on request."""
         return await self._categories.listed(agency=agency, retired=retired, limit=limit)

@@ -26,6 +26,7 @@ class ComplaintStore:
         await self.complaints.create_index([("reporter_id", ASCENDING), ("filed_at", DESCENDING)])
         await self.complaints.create_index([("status", ASCENDING), ("filed_at", ASCENDING)])
         await self.complaints.create_index([("agency", ASCENDING), ("category", ASCENDING), ("filed_at", DESCENDING)])
+        await self.complaints.create_index([("kind", ASCENDING), ("filed_at", DESCENDING)])
 
     async def get(self, complaint_id: str) -> Complaint:
         document = await self.complaints.find_one({"_id": complaint_id}, STATE_ONLY)
@@ -85,6 +86,34 @@ class ComplaintStore:
             "status": {"$in": sorted(OPEN)},
             "filed_at": {"$gte": since, "$lte": until},
         }
+        return await self._find(query, limit=limit)
+
+    async def public(
+        self,
+        *,
+        agency: str | None,
+        categories: list[str],
+        statuses: list[str],
+        since: datetime | None,
+        until: datetime | None,
+        limit: int,
+    ) -> list[Complaint]:
+        """Complaints anyone may list, newest first: filed signed in (not anonymously), not
+        confidential, of kind complaint; filtered as Open311's GET requests asks."""
+        query: dict[str, Any] = {"kind": "complaint", "confidential": {"$ne": True}, "secret_hash": None}
+        filed: dict[str, datetime] = {}
+        if since is not None:
+            filed["$gte"] = since
+        if until is not None:
+            filed["$lte"] = until
+        if filed:
+            query["filed_at"] = filed
+        if agency:
+            query["agency"] = agency
+        if categories:
+            query["category"] = {"$in": categories}
+        if statuses:
+            query["status"] = {"$in": statuses}
         return await self._find(query, limit=limit)
 
     async def in_triage(self, *, limit: int) -> list[Complaint]:

@@ -53,8 +53,7 @@ def forwarded(n: int) -> dict[str, str]:
 async def test_a_forwarded_address_from_an_untrusted_peer_does_not_evade_the_guess_limit(feedback_settings):
     async with served(feedback_settings(guess_limit=LIMIT)) as client:
         answers = [
-            (await client.get(f"/complaints/track/{UNKNOWN}", headers=forwarded(n))).status_code
-            for n in range(6)
+            (await client.get(f"/complaints/track/{UNKNOWN}", headers=forwarded(n))).status_code for n in range(6)
         ]
     assert answers == [404] * LIMIT + [429] * 3, "the peer's own address is counted, not the header"
 
