@@ -15,6 +15,7 @@ import structlog
 from pymongo.errors import PyMongoError
 from ulid import ULID
 
+from feedback.agency_settings import AgencySettingsStore
 from feedback.category_store import CategoryStore
 from feedback.domain.complaint import Channel, Complaint, Kind, Language, RoutedBy
 from feedback.domain.duplicates import WINDOW, LikelyDuplicate, likely_duplicates
@@ -73,6 +74,7 @@ class ComplaintHandlers:
         store: ComplaintStore,
         identities: ReporterIdentities,
         categories: CategoryStore,
+        agency_settings: AgencySettingsStore,
         *,
         guesses: Limiter,
         filings: Limiter,
@@ -83,6 +85,7 @@ class ComplaintHandlers:
     ) -> None:
         self._store = store
         self._categories = categories
+        self._agency_settings = agency_settings
         self._reopen_window = reopen_window
         self._identities = identities
         self._guesses = guesses
@@ -291,7 +294,8 @@ class ComplaintHandlers:
         confidentiality, so cases they may handle too."""
         complaint = await self._store.get(complaint_id)
         await self._require_handler(complaint, by)
-        return await self.likely_duplicates(complaint)
+        unit = await self._agency_settings.unit_of(by, complaint.agency)
+        return [d for d in await self.likely_duplicates(complaint) if unit is None or d.complaint.unit == unit]
 
     async def link(self, complaint_id: str, to_complaint_id: str, *, by: Principal) -> Complaint:
         """Its handlers mark a case a duplicate of another they handle. No event: the
@@ -395,7 +399,8 @@ class ComplaintHandlers:
             raise Forbidden("the token names no agency")
         staff, team = by.has("officer", "agency_admin"), by.has("confidential_team")
         confidential = None if staff and team else team
-        return await self._store.of_agency(by.agency, confidential=confidential, status=status, limit=limit)
+        unit = await self._agency_settings.unit_of(by, by.agency)
+        return await self._store.of_agency(by.agency, confidential=confidential, status=status, unit=unit, limit=limit)
 
     async def all_agencies(
         self, *, by: Principal, agency: str | None, status: Status | None, limit: int
@@ -414,6 +419,10 @@ class ComplaintHandlers:
 
     async def _require_handler(self, complaint: Complaint, by: Principal) -> None:
         refusal = _handler_refusal(complaint, by)
+        if refusal is None and not complaint.confidential:
+            unit = await self._agency_settings.unit_of(by, complaint.agency)
+            if unit is not None and complaint.unit != unit:
+                refusal = _missing(complaint)  # Another unit's case, where the agency limits units.
         if isinstance(refusal, NotFound) and await self._filed_by(complaint, by):
             refusal = Forbidden("only the case's handlers do this")  # Its reporter knows it exists.
         if refusal is not None:

@@ -7,7 +7,8 @@ import uvicorn
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
-from feedback import api, category_api, clock, escalation_api, satisfaction_api, service_api
+from feedback import agency_settings_api, api, category_api, clock, escalation_api, satisfaction_api, service_api
+from feedback.agency_settings import AgencySettingsStore
 from feedback.category_store import CategoryStore
 from feedback.config import FeedbackSettings
 from feedback.escalation import EscalationScheduler, SlaRules
@@ -82,10 +83,12 @@ def create_app(
 
     runtime.run_in_background(expire_limit_windows)
     key = settings.pseudonym_key.get_secret_value()
+    agency_settings = AgencySettingsStore(runtime.db)
     handlers = ComplaintHandlers(
         store,
         identities,
         categories,
+        agency_settings,
         guesses=guesses,
         filings=filings,
         pseudonym_key=key,
@@ -103,6 +106,7 @@ def create_app(
             api.router,
             api.triage_router,
             category_api.router,
+            agency_settings_api.router,
             satisfaction_api.router,
             service_api.router,
             open311_router,
@@ -110,6 +114,7 @@ def create_app(
         ],
         state={
             "complaints": handlers,
+            "agency_settings": agency_settings,
             "satisfaction": SatisfactionHandlers(store, satisfaction, pseudonym_key=key, on_saved=runtime.wake_relay),
             "services": ServiceHandlers(services, pseudonym_key=key, on_saved=runtime.wake_relay),
             "escalations": EscalationViews(escalations),

@@ -27,6 +27,7 @@ class ComplaintStore:
         await self.complaints.create_index([("status", ASCENDING), ("filed_at", ASCENDING)])
         await self.complaints.create_index([("agency", ASCENDING), ("category", ASCENDING), ("filed_at", DESCENDING)])
         await self.complaints.create_index([("kind", ASCENDING), ("filed_at", DESCENDING)])
+        await self.complaints.create_index([("agency", ASCENDING), ("unit", ASCENDING), ("filed_at", DESCENDING)])
 
     async def get(self, complaint_id: str) -> Complaint:
         document = await self.complaints.find_one({"_id": complaint_id}, STATE_ONLY)
@@ -61,9 +62,10 @@ class ComplaintStore:
         )
 
     async def of_agency(
-        self, agency: str | None, *, confidential: bool | None, status: str | None, limit: int
+        self, agency: str | None, *, confidential: bool | None, status: str | None, limit: int, unit: str | None = None
     ) -> list[Complaint]:
-        """Newest first; `agency` None means every agency, `confidential` None both kinds."""
+        """Newest first; `agency` None means every agency, `confidential` None both kinds,
+        `unit` None every unit."""
         query: dict[str, Any] = {}
         if confidential is not None:
             # Complaints stored before confidentiality existed have no such field.
@@ -72,6 +74,8 @@ class ComplaintStore:
             query["agency"] = agency
         if status:
             query["status"] = status
+        if unit:
+            query["unit"] = unit
         return await self._find(query, limit=limit)
 
     async def comparable(

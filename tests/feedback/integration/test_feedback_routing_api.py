@@ -352,3 +352,33 @@ async def test_an_agency_admin_edits_and_retires_its_own_category(feedback, toke
     assert (kept["category"], kept["unit"]) == ("drains", "stormwater"), "old cases keep their category"
     again = {"category": "drains", "name": {"ar": "x", "en": "x"}, "unit": "x"}
     assert (await feedback.post("/categories", json=again, headers=elsewhere)).status_code == 409, "still held"
+
+
+async def test_an_agency_restricts_its_officers_to_their_units_cases(feedback, tokens):
+    citizen = tokens.citizen()
+    drains = (await file(feedback, citizen, category="drains"))["complaint_id"]  # unit stormwater
+    potholes = (await file(feedback, citizen, category="potholes"))["complaint_id"]  # unit roads
+    roads = tokens.of(["officer"], agency=MUNICIPALITY, unit="roads")
+    admin = tokens.of(["agency_admin"], agency=MUNICIPALITY, unit="roads")
+
+    async def listed(headers) -> set[str]:
+        response = await feedback.get("/complaints", headers=headers)
+        assert response.status_code == 200, response.text
+        return {c["complaint_id"] for c in response.json()}
+
+    assert await listed(roads) >= {drains, potholes}, "until the agency asks for it, officers see every unit"
+    path = f"/agencies/{MUNICIPALITY}/settings"
+    assert (await feedback.get(path, headers=admin)).json() == {"agency": MUNICIPALITY, "units_restricted": False}
+    assert (await feedback.put(path, json={"units_restricted": True}, headers=roads)).status_code == 403
+    other_admin = tokens.officer(WATER, role="agency_admin")
+    assert (await feedback.put(path, json={"units_restricted": True}, headers=other_admin)).status_code == 403
+    changed = await feedback.put(path, json={"units_restricted": True}, headers=admin)
+    assert changed.status_code == 200 and changed.json()["units_restricted"] is True
+
+    assert await listed(roads) == {potholes}
+    assert (await feedback.get(f"/complaints/{drains}", headers=roads)).status_code == 404
+    moved = await feedback.post(f"/complaints/{drains}/status", json={"status": "acknowledged"}, headers=roads)
+    assert moved.status_code == 404
+    assert (await move(feedback, potholes, roads, "acknowledged"))["status"] == "acknowledged"
+    assert await listed(admin) >= {drains, potholes}, "admins see every unit"
+    assert await listed(tokens.officer(MUNICIPALITY)) >= {drains, potholes}, "an officer without a unit sees all"
