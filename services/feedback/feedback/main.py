@@ -115,9 +115,11 @@ def create_app(
         state={
             "complaints": handlers,
             "agency_settings": agency_settings,
-            "satisfaction": SatisfactionHandlers(store, satisfaction, pseudonym_key=key, on_saved=runtime.wake_relay),
+            "satisfaction": SatisfactionHandlers(
+                store, satisfaction, agency_settings, pseudonym_key=key, on_saved=runtime.wake_relay
+            ),
             "services": ServiceHandlers(services, pseudonym_key=key, on_saved=runtime.wake_relay),
-            "escalations": EscalationViews(escalations),
+            "escalations": EscalationViews(escalations, agency_settings),
         },
     )
 

@@ -1,5 +1,6 @@
 """Use cases of satisfaction with the handling of a complaint: rate it, read the rating."""
 
+from feedback.agency_settings import AgencySettingsStore
 from feedback.clock import now
 from feedback.domain.satisfaction import Satisfaction
 from feedback.satisfaction_store import SatisfactionStore
@@ -16,10 +17,17 @@ SOURCE = "feedback"
 
 class SatisfactionHandlers:
     def __init__(
-        self, complaints: ComplaintStore, store: SatisfactionStore, *, pseudonym_key: str, on_saved=lambda: None
+        self,
+        complaints: ComplaintStore,
+        store: SatisfactionStore,
+        agency_settings: AgencySettingsStore,
+        *,
+        pseudonym_key: str,
+        on_saved=lambda: None,
     ) -> None:
         self._complaints = complaints
         self._store = store
+        self._agency_settings = agency_settings
         self._pseudonym_key = pseudonym_key
         self._on_saved = on_saved
 
@@ -41,10 +49,14 @@ class SatisfactionHandlers:
     async def view(self, complaint_id: str, *, by: Principal) -> Satisfaction:
         """The rating, for the citizen who gave it or staff of the complaint's agency."""
         satisfaction = await self._store.get(complaint_id)
-        if satisfaction.reporter_id != self._reporter_id(by) and not (
-            by.has(*STAFF_ROLES) and by.agency == satisfaction.agency
-        ):
-            # As for the case itself: to anyone else it does not exist.
+        if satisfaction.reporter_id == self._reporter_id(by):
+            return satisfaction
+        # As for the case itself: to anyone else, another unit's staff included where the
+        # agency limits units, it does not exist.
+        if not (by.has(*STAFF_ROLES) and by.agency == satisfaction.agency):
+            raise NotFound(f"no rating of complaint {complaint_id}")
+        unit = await self._agency_settings.unit_of(by, satisfaction.agency)
+        if unit is not None and (await self._complaints.get(complaint_id)).unit != unit:
             raise NotFound(f"no rating of complaint {complaint_id}")
         return satisfaction
 

@@ -380,5 +380,13 @@ async def test_an_agency_restricts_its_officers_to_their_units_cases(feedback, t
     moved = await feedback.post(f"/complaints/{drains}/status", json={"status": "acknowledged"}, headers=roads)
     assert moved.status_code == 404
     assert (await move(feedback, potholes, roads, "acknowledged"))["status"] == "acknowledged"
+    assert (await feedback.get(f"/complaints/{drains}/escalations", headers=roads)).status_code == 404
+    assert (await feedback.get(f"/complaints/{potholes}/escalations", headers=roads)).status_code == 200
+    stormwater = tokens.of(["officer"], agency=MUNICIPALITY, unit="stormwater")
+    await move(feedback, drains, stormwater, "acknowledged", "in_progress", "resolved")
+    rated = await feedback.post(f"/complaints/{drains}/satisfaction", json={"score": 4}, headers=citizen)
+    assert rated.status_code == 201, rated.text
+    assert (await feedback.get(f"/complaints/{drains}/satisfaction", headers=roads)).status_code == 404
+    assert (await feedback.get(f"/complaints/{drains}/satisfaction", headers=stormwater)).status_code == 200
     assert await listed(admin) >= {drains, potholes}, "admins see every unit"
     assert await listed(tokens.officer(MUNICIPALITY)) >= {drains, potholes}, "an officer without a unit sees all"
