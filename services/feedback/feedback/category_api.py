@@ -10,7 +10,7 @@ from feedback.clock import now
 from feedback.domain.places import Governorate
 from feedback.domain.routing import Category
 from feedback.domain.text import Text
-from feedback.handlers import ComplaintHandlers
+from feedback.category_handlers import CategoryHandlers
 from sharik.http import CurrentUser
 
 router = APIRouter(prefix="/categories", tags=["categories"])
@@ -19,11 +19,11 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-def _handlers(request: Request) -> ComplaintHandlers:
-    return request.app.state.complaints
+def _handlers(request: Request) -> CategoryHandlers:
+    return request.app.state.categories
 
 
-Handlers = Annotated[ComplaintHandlers, Depends(_handlers)]
+Handlers = Annotated[CategoryHandlers, Depends(_handlers)]
 
 
 class NameIn(BaseModel):
@@ -91,20 +91,20 @@ async def register_category(body: CategoryIn, user: CurrentUser, handlers: Handl
         confidential=body.confidential,
         registered_at=now(),
     )
-    return CategoryOut.of(await handlers.register_category(category, by=user))
+    return CategoryOut.of(await handlers.register(category, by=user))
 
 
 @router.patch("/{category}")
 async def edit_category(category: str, body: CategoryChangeIn, user: CurrentUser, handlers: Handlers) -> CategoryOut:
     """An agency admin changes their agency's category; new filings follow, old cases keep theirs."""
-    return CategoryOut.of(await handlers.edit_category(category, body.changes(), by=user))
+    return CategoryOut.of(await handlers.edit(category, body.changes(), by=user))
 
 
 @router.post("/{category}/retire")
 async def retire_category(category: str, user: CurrentUser, handlers: Handlers) -> CategoryOut:
     """An agency admin retires their agency's category: no longer offered nor taken for
     new filings; cases filed under it keep it (already retired 409)."""
-    return CategoryOut.of(await handlers.retire_category(category, by=user))
+    return CategoryOut.of(await handlers.retire(category, by=user))
 
 
 @router.get("")
@@ -115,4 +115,4 @@ async def list_categories(
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> list[CategoryOut]:
     """The catalogue, by agency and slug; public. Retired entries only with `retired=true`."""
-    return [CategoryOut.of(c) for c in await handlers.categories(agency=agency, retired=retired, limit=limit)]
+    return [CategoryOut.of(c) for c in await handlers.listed(agency=agency, retired=retired, limit=limit)]

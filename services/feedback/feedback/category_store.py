@@ -1,6 +1,7 @@
 """The category catalogue in MongoDB: one document per agency and category."""
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, ReturnDocument
@@ -50,6 +51,18 @@ class CategoryStore:
         )
         if document is None:
             raise NotFound(f"{agency} has no category {category}")
+        return _category(document)
+
+    async def retire(self, agency: str, category: str, *, at: datetime) -> Category:
+        """Mark the agency's entry retired, once: an atomic update of an entry not yet retired."""
+        document = await self.categories.find_one_and_update(
+            {"category": category, "agency": agency, "retired_at": None},
+            {"$set": {"retired_at": at}},
+            return_document=ReturnDocument.AFTER,
+        )
+        if document is None:
+            await self.of_agency(agency, category)  # 404 when the agency has no such entry
+            raise Conflict(f"the category {category} is already retired")
         return _category(document)
 
     async def named(self, category: str) -> list[Category]:

@@ -9,7 +9,6 @@ import asyncio
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import structlog
 from pymongo.errors import PyMongoError
@@ -19,7 +18,7 @@ from feedback.agency_settings import AgencySettingsStore
 from feedback.category_store import CategoryStore
 from feedback.domain.complaint import Channel, Complaint, Kind, Language, RoutedBy
 from feedback.domain.duplicates import WINDOW, LikelyDuplicate, likely_duplicates
-from feedback.domain.routing import Category, confidential_by_category, route_by_category
+from feedback.domain.routing import confidential_by_category, route_by_category
 from feedback.domain.secret import hash_secret, new_secret
 from feedback.domain.status import Status
 from feedback.domain.text import Reply
@@ -28,7 +27,7 @@ from feedback.limits import Limiter
 from feedback.store import ComplaintStore, ReporterIdentities
 from sharik.auth import Principal
 from sharik.auth.principal import STAFF_ROLES
-from sharik.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from sharik.errors import DomainError, Forbidden, Invalid, NotFound
 from sharik.events import Envelope
 from sharik.events.feedback import ComplaintFiled, ComplaintReopened, ComplaintRouted, ComplaintStatusChanged
 from sharik.pseudonym import pseudonym
@@ -152,37 +151,6 @@ class ComplaintHandlers:
         self._on_saved()
         return saved
 
-    async def register_category(self, category: Category, *, by: Principal) -> Category:
-        """An agency admin adds a category to their agency's catalogue."""
-        by.require("agency_admin")
-        if by.agency != category.agency:
-            raise Forbidden("an agency admin registers categories of their own agency")
-        await self._categories.add(category)
-        return category
-
-    async def edit_category(self, category: str, changes: dict[str, Any], *, by: Principal) -> Category:
-        """An agency admin changes their category's name, unit, areas or confidentiality;
-        new filings follow it, cases already filed keep what they were given."""
-        by.require("agency_admin")
-        return await self._categories.change(self._admins_agency(by), category, changes)
-
-    async def retire_category(self, category: str, *, by: Principal) -> Category:
-        """An agency admin stops new filings of their category; old cases keep it."""
-        by.require("agency_admin")
-        agency = self._admins_agency(by)
-        if (await self._categories.of_agency(agency, category)).retired_at is not None:
-            raise Conflict(f"the category {category} is already retired")
-        return await self._categories.change(agency, category, {"retired_at": _now()})
-
-    def _admins_agency(self, by: Principal) -> str:
-        if not by.agency:
-            raise Forbidden("the token names no agency")
-        return by.agency
-
-    async def offered(self, category: str) -> list[Category]:
-        """The entries for a slug that still take new filings."""
-        return [c for c in await self._categories.named(category) if c.retired_at is None]
-
     async def public(self, **filters) -> list[Complaint]:
         """What anyone may list without a token (Open311's GET requests): no anonymous,
         confidential or non-complaint cases; the caller redacts what it shows."""
@@ -194,10 +162,6 @@ class ComplaintHandlers:
         if complaint.confidential or complaint.secret_hash is not None or complaint.kind != "complaint":
             raise _missing(complaint)
         return complaint
-
-    async def categories(self, *, agency: str | None, retired: bool, limit: int) -> list[Category]:
-        """The catalogue, public: citizens choose from it; retired entries on request."""
-        return await self._categories.listed(agency=agency, retired=retired, limit=limit)
 
     async def triage(self, *, by: Principal, limit: int) -> list[Complaint]:
         """The cases waiting for an operator to route them, oldest first."""

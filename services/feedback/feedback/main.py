@@ -9,6 +9,7 @@ from pymongo import AsyncMongoClient
 
 from feedback import agency_settings_api, api, category_api, clock, escalation_api, satisfaction_api, service_api
 from feedback.agency_settings import AgencySettingsStore
+from feedback.category_handlers import CategoryHandlers
 from feedback.category_store import CategoryStore
 from feedback.config import FeedbackSettings
 from feedback.escalation import EscalationScheduler, SlaRules
@@ -114,6 +115,7 @@ def create_app(
         ],
         state={
             "complaints": handlers,
+            "categories": CategoryHandlers(categories, clock=now),
             "agency_settings": agency_settings,
             "satisfaction": SatisfactionHandlers(
                 store, satisfaction, agency_settings, pseudonym_key=key, on_saved=runtime.wake_relay

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from feedback.category_handlers import CategoryHandlers
 from feedback.domain.complaint import Complaint
 from feedback.handlers import ComplaintHandlers, FileComplaint
 from feedback.domain.text import Text
@@ -50,6 +51,13 @@ def _handlers(request: Request) -> ComplaintHandlers:
 Handlers = Annotated[ComplaintHandlers, Depends(_handlers)]
 
 
+def _categories(request: Request) -> CategoryHandlers:
+    return request.app.state.categories
+
+
+Categories = Annotated[CategoryHandlers, Depends(_categories)]
+
+
 async def _answer(fmt: str, build: Callable[[Format], Awaitable[Response]]) -> Response:
     """Run `build` in the asked format, with every failure as a GeoReport error document."""
     if fmt not in FORMATS:
@@ -80,26 +88,26 @@ async def get_discovery(fmt: str, request: Request) -> Response:
 
 
 @router.get("/services.{fmt}")
-async def get_services(fmt: str, request: Request, handlers: Handlers) -> Response:
+async def get_services(fmt: str, request: Request, categories: Categories) -> Response:
     """The agencies' categories that take filings (or `jurisdiction_id`'s), named in
     `locale` (ar by default, or en)."""
     locale = _locale(request)
     agency = request.query_params.get("jurisdiction_id") or None
 
     async def build(f: Format) -> Response:
-        categories = await handlers.categories(agency=agency, retired=False, limit=MAX_SERVICES)
-        records = [service_record(category, locale) for category in categories]
+        offered = await categories.listed(agency=agency, retired=False, limit=MAX_SERVICES)
+        records = [service_record(category, locale) for category in offered]
         return document(f, records, root="services", item="service")
 
     return await _answer(fmt, build)
 
 
 @router.get("/services/{service_code}.{fmt}")
-async def get_service_definition(service_code: str, fmt: str, handlers: Handlers) -> Response:
+async def get_service_definition(service_code: str, fmt: str, categories: Categories) -> Response:
     """A service's definition; none asks for extra attributes."""
 
     async def build(f: Format) -> Response:
-        offered = await handlers.offered(service_code)
+        offered = await categories.offered(service_code)
         if not offered:
             raise Open311Error(404, f"no service {service_code}")
         return document(f, service_definition(offered[0]), root="service_definition")
@@ -108,7 +116,7 @@ async def get_service_definition(service_code: str, fmt: str, handlers: Handlers
 
 
 @router.post("/requests.{fmt}")
-async def post_request(fmt: str, request: Request, handlers: Handlers) -> Response:
+async def post_request(fmt: str, request: Request, handlers: Handlers, categories: Categories) -> Response:
     """A citizen (bearer token) files a request to the agency `jurisdiction_id` names."""
 
     async def build(f: Format) -> Response:
@@ -118,7 +126,7 @@ async def post_request(fmt: str, request: Request, handlers: Handlers) -> Respon
         if not _AGENCY.fullmatch(agency):
             raise Open311Error(400, f"jurisdiction_id {agency!r} names no agency")
         service_code = _required(fields, "service_code")
-        if not await handlers.offered(service_code):
+        if not await categories.offered(service_code):
             raise Open311Error(400, f"service_code {service_code!r} is not in the service list")
         latitude, longitude = _location(fields)
         description = _required(fields, "description")
@@ -139,7 +147,7 @@ async def post_request(fmt: str, request: Request, handlers: Handlers) -> Respon
 
 
 @router.get("/requests.{fmt}")
-async def get_requests(fmt: str, request: Request, handlers: Handlers) -> Response:
+async def get_requests(fmt: str, request: Request, handlers: Handlers, categories: Categories) -> Response:
     """Public as the spec says: without a token, every agency's requests anyone may see
     (no anonymous or confidential case, no description, the place rounded). With one, a
     citizen's own requests or their agency's for staff, whole. Filtered as the spec says."""
@@ -148,7 +156,7 @@ async def get_requests(fmt: str, request: Request, handlers: Handlers) -> Respon
 
     async def build(f: Format) -> Response:
         user = await optional_user(request)
-        names = await _names(handlers)
+        names = await _names(categories)
         if user is None:
             if params.get("service_request_id"):
                 found = await _public_ones(handlers, _listed(params["service_request_id"]))
@@ -168,13 +176,15 @@ async def get_requests(fmt: str, request: Request, handlers: Handlers) -> Respon
 
 
 @router.get("/requests/{service_request_id}.{fmt}")
-async def get_request(service_request_id: str, fmt: str, request: Request, handlers: Handlers) -> Response:
+async def get_request(
+    service_request_id: str, fmt: str, request: Request, handlers: Handlers, categories: Categories
+) -> Response:
     """One request: whole for the citizen who filed it or its agency's staff, as in the
     public list without a token."""
     locale = _locale(request)
 
     async def build(f: Format) -> Response:
-        names = await _names(handlers)
+        names = await _names(categories)
         user = await optional_user(request)
         if user is None:
             record = public_record(await handlers.public_one(service_request_id), locale, names)
@@ -201,9 +211,9 @@ async def get_token(token: str, fmt: str, request: Request, handlers: Handlers) 
     return await _answer(fmt, build)
 
 
-async def _names(handlers: ComplaintHandlers) -> dict[str, Text]:
+async def _names(categories: CategoryHandlers) -> dict[str, Text]:
     """Every category's name by slug, retired ones included: old requests keep theirs."""
-    return {c.category: c.name for c in await handlers.categories(agency=None, retired=True, limit=MAX_SERVICES)}
+    return {c.category: c.name for c in await categories.listed(agency=None, retired=True, limit=MAX_SERVICES)}
 
 
 def _required(fields: dict[str, str], name: str) -> str:
