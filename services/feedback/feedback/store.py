@@ -74,7 +74,10 @@ class ComplaintStore:
             query["agency"] = agency
         if status:
             query["status"] = status
-        if unit:
+        if unit and confidential is None:
+            # The unit limits ordinary cases; confidential ones stay the team's, whatever the unit.
+            query["$or"] = [{"unit": unit}, {"confidential": True}]
+        elif unit and not confidential:
             query["unit"] = unit
         return await self._find(query, limit=limit)
 

@@ -389,4 +389,9 @@ async def test_an_agency_restricts_its_officers_to_their_units_cases(feedback, t
     assert (await feedback.get(f"/complaints/{drains}/satisfaction", headers=roads)).status_code == 404
     assert (await feedback.get(f"/complaints/{drains}/satisfaction", headers=stormwater)).status_code == 200
     assert await listed(admin) >= {drains, potholes}, "admins see every unit"
+    await register(feedback, tokens, MUNICIPALITY, "bribery", "integrity", confidential=True)
+    bribery = (await file(feedback, citizen, category="bribery"))["complaint_id"]
+    both = tokens.of(["officer", "confidential_team"], agency=MUNICIPALITY, unit="roads")
+    assert await listed(both) == {potholes, bribery}, "confidential cases stay the team's, whatever the unit"
+    assert (await feedback.get(f"/complaints/{bribery}", headers=both)).status_code == 200
     assert await listed(tokens.officer(MUNICIPALITY)) >= {drains, potholes}, "an officer without a unit sees all"
