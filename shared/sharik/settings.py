@@ -18,6 +18,11 @@ class ServiceSettings(BaseSettings):
     environment: Literal["dev", "test", "prod"] = "dev"
     http_host: str = "127.0.0.1"
     http_port: int
+    forwarded_allow_ips: str = ""
+    """Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: addresses or
+    networks split by commas (e.g. the ingress's pod range "10.42.0.0/16"). Empty, the
+    default, believes nobody: the client is the connecting peer, so a client cannot
+    choose the address that limits count (docs/operations.md)."""
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     mongodb_url: str = "mongodb://127.0.0.1:27017"
     mongodb_database: str

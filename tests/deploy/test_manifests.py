@@ -19,6 +19,7 @@ SECRET_KEYS = {"JWT_PUBLIC_KEY", "PSEUDONYM_KEY", "MONGODB_URL"}
 NOTIFIER_SECRET_KEYS = {"SMTP_USERNAME", "SMTP_PASSWORD"}
 # A service's own non-secret settings, beyond the common ones.
 OWN_CONFIG_KEYS = {
+    "feedback": {"FORWARDED_ALLOW_IPS"},
     "notifier": {"SMTP_HOST", "SMTP_PORT", "SMTP_SENDER"},
     "reporting": {"VOTING_PUBLIC_URL"},
 }

@@ -69,5 +69,5 @@ class EscalationStore:
         return [document async for document in cursor]
 
     async def complaint_access(self, complaint_id: str) -> dict[str, Any] | None:
-        """Who may see a complaint's escalations: its agency and whether it is confidential."""
-        return await self._complaints.find_one({"_id": complaint_id}, {"agency": 1, "confidential": 1})
+        """Who may see a complaint's escalations: its agency, unit and whether it is confidential."""
+        return await self._complaints.find_one({"_id": complaint_id}, {"agency": 1, "unit": 1, "confidential": 1})

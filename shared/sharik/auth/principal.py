@@ -23,6 +23,8 @@ class Principal:
     wilayat: str | None = None
     birthdate: date | None = None
     """From the identity provider, for age rules (e.g. a ballot's minimum age)."""
+    unit: str | None = None
+    """Staff's unit within the agency, where the agency limits staff to their unit's cases."""
 
     def has(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

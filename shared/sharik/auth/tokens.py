@@ -240,6 +240,7 @@ def _principal(claims: dict) -> Principal:
         governorate=claims.get("governorate"),
         wilayat=claims.get("wilayat"),
         birthdate=birthdate,
+        unit=claims.get("unit"),
     )
 
 
@@ -258,6 +259,7 @@ def mint_token(
     governorate: str | None = None,
     wilayat: str | None = None,
     birthdate: date | None = None,
+    unit: str | None = None,
     issuer: str = "sharik",
     audience: str = "sharik",
     lifetime: timedelta = timedelta(hours=12),
@@ -274,7 +276,7 @@ def mint_token(
         "iat": now,
         "exp": now + lifetime,
     }
-    for name, value in (("agency", agency), ("governorate", governorate), ("wilayat", wilayat)):
+    for name, value in (("agency", agency), ("governorate", governorate), ("wilayat", wilayat), ("unit", unit)):
         if value:
             claims[name] = value
     if birthdate:
