@@ -1,0 +1,50 @@
+"""Checks against this service's own tools: a survey or draft-policy consultation
+attached to a campaign, or named as a decision's input, must exist, be the agency's
+and belong to that campaign. Ballots live in the voting service and are taken as given."""
+
+from consultation.survey.store import SurveyStore
+from sharik.errors import Invalid, NotFound
+from sharik.events.consultation import CampaignTool, DecisionInput
+
+
+class ToolCheck:
+    def __init__(self, surveys: SurveyStore, documents) -> None:
+        self._surveys = surveys
+        self._documents = documents
+
+    async def check(self, tools: tuple[CampaignTool, ...], *, agency: str, campaign_id: str) -> None:
+        for index, tool in enumerate(tools):
+            await self._owned(tool.kind, tool.tool_id, agency=agency, campaign_id=campaign_id, field=f"tools.{index}.tool_id")
+
+    async def check_inputs(self, inputs: tuple[DecisionInput, ...], *, campaign) -> None:
+        """Each input must name something of this campaign; survey questions and
+        sections must exist."""
+        attached = {(t.kind, t.tool_id) for t in campaign.tools}
+        for index, item in enumerate(inputs):
+            field = f"inputs.{index}.ref"
+            if item.kind == "survey_question":
+                survey_id, _, question_id = item.ref.partition("/")
+                survey = await self._owned("survey", survey_id, agency=campaign.agency, campaign_id=campaign.campaign_id, field=field)
+                if question_id not in {q.question_id for q in survey.questionnaire.questions}:
+                    raise Invalid(f"survey {survey_id} has no question {question_id!r}", details=[{"field": field}])
+            elif item.kind == "section_comments":
+                document_id, _, section = item.ref.partition("/")
+                document = await self._owned(
+                    "draft_policy", document_id, agency=campaign.agency, campaign_id=campaign.campaign_id, field=field
+                )
+                if not section.isdigit() or int(section) not in {s.number for s in document.draft.sections}:
+                    raise Invalid(f"document {document_id} has no section {section!r}", details=[{"field": field}])
+            elif item.kind == "ballot_result" and ("ballot", item.ref) not in attached:
+                raise Invalid("the ballot is not one of the campaign's tools", details=[{"field": field}])
+
+    async def _owned(self, kind: str, tool_id: str, *, agency: str, campaign_id: str, field: str):
+        store = {"survey": self._surveys, "draft_policy": self._documents}.get(kind)
+        if store is None:
+            return None
+        try:
+            tool = await store.get(tool_id)
+        except NotFound:
+            raise Invalid(f"no {kind} {tool_id}", details=[{"field": field}]) from None
+        if tool.agency != agency or tool.campaign_id != campaign_id:
+            raise Invalid(f"{kind} {tool_id} is not one of this campaign's", details=[{"field": field}])
+        return tool
