@@ -9,6 +9,9 @@ from consultation.campaign.handlers import CampaignHandlers
 from consultation.campaign.store import CampaignStore
 from consultation.campaign.tools import ToolCheck
 from consultation.config import ConsultationSettings
+from consultation.draft_policy import api as draft_policy_api
+from consultation.draft_policy.comments import CommentStore
+from consultation.draft_policy.handlers import DraftPolicyHandlers, DraftPolicyStore
 from consultation.moderation import api as moderation_api
 from consultation.moderation.handlers import ContentStore, ModerationHandlers
 from consultation.survey import api as survey_api
@@ -37,24 +40,35 @@ def create_app(
     campaigns = CampaignStore(runtime.db)
     surveys = SurveyStore(runtime.db)
     contents = ContentStore(runtime.db)
-    stores = (campaigns, surveys, contents)
-    runtime.relay_outbox_of(campaigns.collection, surveys.collection, surveys.responses, contents.collection)
-    for store in stores:
+    documents = DraftPolicyStore(runtime.db)
+    comments = CommentStore(runtime.db)
+    runtime.relay_outbox_of(
+        campaigns.collection,
+        surveys.collection,
+        surveys.responses,
+        contents.collection,
+        documents.collection,
+        comments.comments,
+    )
+    for store in (campaigns, surveys, contents, documents, comments):
         runtime.on_startup(store.create_indexes)
     moderation = ModerationHandlers(
         contents, pseudonym_key=key, flags_to_hide=settings.flags_to_hide, on_saved=runtime.wake_relay
     )
-    tools = ToolCheck(surveys, None)
+    tools = ToolCheck(surveys, documents)
     return runtime.app(
         title="Sharik consultation",
         description=(
             "Participation campaigns through plan, launch, analyse, apply and report; surveys;"
-            " moderation of citizen text."
+            " draft-policy consultations; moderation of citizen text."
         ),
-        routers=[campaign_api.router, survey_api.router, moderation_api.router],
+        routers=[campaign_api.router, survey_api.router, draft_policy_api.router, moderation_api.router],
         state={
             "campaigns": CampaignHandlers(campaigns, tools=tools, on_saved=runtime.wake_relay),
             "surveys": SurveyHandlers(surveys, moderation=moderation, pseudonym_key=key, on_saved=runtime.wake_relay),
+            "documents": DraftPolicyHandlers(
+                documents, comments, moderation=moderation, pseudonym_key=key, on_saved=runtime.wake_relay
+            ),
             "moderation": moderation,
         },
     )
