@@ -14,6 +14,8 @@ from consultation.draft_policy.comments import CommentStore
 from consultation.draft_policy.handlers import DraftPolicyHandlers, DraftPolicyStore
 from consultation.moderation import api as moderation_api
 from consultation.moderation.handlers import ContentStore, ModerationHandlers
+from consultation.plan import api as plan_api
+from consultation.plan.kpi_targets import KpiTargetHandlers
 from consultation.survey import api as survey_api
 from consultation.survey.handlers import SurveyHandlers
 from consultation.survey.store import SurveyStore
@@ -42,7 +44,9 @@ def create_app(
     contents = ContentStore(runtime.db)
     documents = DraftPolicyStore(runtime.db)
     comments = CommentStore(runtime.db)
+    kpi_targets = KpiTargetHandlers(runtime.db, on_saved=runtime.wake_relay)
     runtime.relay_outbox_of(
+        kpi_targets.collection,
         campaigns.collection,
         surveys.collection,
         surveys.responses,
@@ -62,7 +66,7 @@ def create_app(
             "Participation campaigns through plan, launch, analyse, apply and report; surveys;"
             " draft-policy consultations; moderation of citizen text."
         ),
-        routers=[campaign_api.router, survey_api.router, draft_policy_api.router, moderation_api.router],
+        routers=[campaign_api.router, survey_api.router, draft_policy_api.router, moderation_api.router, plan_api.router],
         state={
             "campaigns": CampaignHandlers(campaigns, tools=tools, on_saved=runtime.wake_relay),
             "surveys": SurveyHandlers(surveys, moderation=moderation, pseudonym_key=key, on_saved=runtime.wake_relay),
@@ -70,6 +74,8 @@ def create_app(
                 documents, comments, moderation=moderation, pseudonym_key=key, on_saved=runtime.wake_relay
             ),
             "moderation": moderation,
+            "campaign_store": campaigns,
+            "kpi_targets": kpi_targets,
         },
     )
 
