@@ -17,6 +17,9 @@ QUESTION = LocalizedText(ar="ما موضوع المنتدى؟", en="Which forum 
 def test_every_public_topic_but_votes_is_consumed():
     assert TOPICS == [
         "consultation.campaigns",
+        "consultation.documents",
+        "consultation.plans",
+        "consultation.surveys",
         "feedback.complaints",
         "feedback.services",
         "notifier.deliveries",
