@@ -91,19 +91,15 @@ class SurveyStore(AggregateStore[Survey]):
         sums: dict[tuple[str, str], float] = {}
         tokens: dict[tuple[str, str, str], int] = {}
         responses: dict[str, int] = {}
-        by_answer = [
-            match,
-            {"$unwind": "$answers"},
-            {"$group": {
-                "_id": {"q": "$answers.question_id", "g": "$governorate"},
-                "n": {"$sum": 1},
-                "sum": {"$sum": "$answers.number"},
-            }},
-        ]
-        async for row in await self.responses.aggregate(by_answer):
-            key = (row["_id"]["q"], row["_id"].get("g") or UNKNOWN_GOVERNORATE)
-            _add(answered, key, row["n"])
-            _add(sums, key, row["sum"] or 0)
+        # One accumulator per $group, the portable subset's rule (docs/services/reporting.md).
+        for target, accumulator in ((answered, 1), (sums, "$answers.number")):
+            by_answer = [
+                match,
+                {"$unwind": "$answers"},
+                {"$group": {"_id": {"q": "$answers.question_id", "g": "$governorate"}, "n": {"$sum": accumulator}}},
+            ]
+            async for row in await self.responses.aggregate(by_answer):
+                _add(target, (row["_id"]["q"], row["_id"].get("g") or UNKNOWN_GOVERNORATE), row["n"] or 0)
         by_token = [
             match,
             {"$unwind": "$answers"},
