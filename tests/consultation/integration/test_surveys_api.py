@@ -46,6 +46,10 @@ def questionnaire(**overrides) -> dict:
     }
 
 
+def frozen_questionnaire(response) -> dict:
+    return response.json()["questionnaire"]
+
+
 async def published_survey(consultation, officer, **overrides) -> str:
     created = await consultation.post("/surveys", json=questionnaire(**overrides), headers=officer)
     assert created.status_code == 201, created.text
@@ -60,6 +64,9 @@ async def test_citizens_respond_once_and_results_come_by_governorate(consultatio
     survey_id = await published_survey(consultation, officer, live_results=True)
     frozen = await consultation.put(f"/surveys/{survey_id}", json=questionnaire(), headers=officer)
     assert frozen.status_code == 409
+    version = await consultation.post(f"/surveys/{survey_id}/versions", headers=officer)
+    assert version.status_code == 201 and version.json()["phase"] == "draft"
+    assert version.json()["questionnaire"] == frozen_questionnaire(await consultation.get(f"/surveys/{survey_id}"))
 
     answers = [
         ("muscat", {"rebuild": "rebuild", "rate": 4}),

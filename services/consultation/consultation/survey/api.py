@@ -81,6 +81,12 @@ async def edit_survey(survey_id: str, body: Questionnaire, user: CurrentUser, ha
     return SurveyOut.of(await handlers.edit(survey_id, body, by=user))
 
 
+@router.post("/{survey_id}/versions", status_code=201)
+async def new_version(survey_id: str, user: CurrentUser, handlers: Handlers) -> SurveyOut:
+    """A new draft survey with the same questions, to change and publish anew."""
+    return SurveyOut.of(await handlers.new_version(survey_id, by=user))
+
+
 @router.post("/{survey_id}/publish")
 async def publish_survey(survey_id: str, user: CurrentUser, handlers: Handlers) -> SurveyOut:
     """Freeze the questions → SurveyPublished."""

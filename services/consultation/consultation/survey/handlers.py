@@ -49,6 +49,11 @@ class SurveyHandlers:
         )
         return await self.store.add(survey, [])
 
+    async def new_version(self, survey_id: str, *, by: Principal) -> Survey:
+        """A published survey is frozen; its next version starts as a draft copy."""
+        survey = await self._own(survey_id, by)
+        return await self.create(survey.questionnaire, by=by)
+
     async def edit(self, survey_id: str, questionnaire: Questionnaire, *, by: Principal) -> Survey:
         survey = await self._own(survey_id, by)
         return await self.store.save(survey.edit(questionnaire), [])

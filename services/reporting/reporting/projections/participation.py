@@ -169,9 +169,12 @@ PROJECTIONS = {
     KpiTargetsSet: kpi_targets_set,
 }
 
+# The KPI tables count by agency and half-year; the national view first finds the
+# agencies active in the half-year, hence the indexes on the times alone.
 INDEXES: dict[str, list[list[tuple[str, int]]]] = {
-    DECISIONS: [[("campaign_id", 1), ("recorded_at", 1)], [("agency", 1), ("recorded_at", 1)]],
-    TOOLS: [[("agency", 1), ("opens_at", 1)], [("campaign_id", 1)]],
+    CAMPAIGNS: [[("agency", 1), ("analysed_at", 1)], [("analysed_at", 1)]],
+    DECISIONS: [[("campaign_id", 1), ("recorded_at", 1)], [("agency", 1), ("recorded_at", 1)], [("recorded_at", 1)]],
+    TOOLS: [[("agency", 1), ("opens_at", 1)], [("campaign_id", 1)], [("opens_at", 1)]],
     CONTRIBUTIONS: [[("campaign_id", 1), ("participant", 1)], [("agency", 1), ("at", 1)]],
     KPI_TARGETS: [[("period", 1), ("agency", 1)]],
 }
