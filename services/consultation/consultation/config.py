@@ -14,3 +14,5 @@ class ConsultationSettings(ServiceSettings):
     mongodb_database: str = "sharik_consultation"
     flags_to_hide: int = Field(default=3, ge=1)
     """Citizen text is hidden automatically after this many flags since its last review."""
+    results_max_age_seconds: float = Field(default=30, ge=0)
+    """Live survey results are at most this old (one count per survey per interval)."""

@@ -1,5 +1,7 @@
 """Wiring: settings → runtime → stores, handlers, routes → the ASGI app."""
 
+from datetime import timedelta
+
 import uvicorn
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
@@ -69,7 +71,13 @@ def create_app(
         routers=[campaign_api.router, survey_api.router, draft_policy_api.router, moderation_api.router, plan_api.router],
         state={
             "campaigns": CampaignHandlers(campaigns, tools=tools, on_saved=runtime.wake_relay),
-            "surveys": SurveyHandlers(surveys, moderation=moderation, pseudonym_key=key, on_saved=runtime.wake_relay),
+            "surveys": SurveyHandlers(
+                surveys,
+                moderation=moderation,
+                pseudonym_key=key,
+                results_max_age=timedelta(seconds=settings.results_max_age_seconds),
+                on_saved=runtime.wake_relay,
+            ),
             "documents": DraftPolicyHandlers(
                 documents, comments, moderation=moderation, pseudonym_key=key, on_saved=runtime.wake_relay
             ),

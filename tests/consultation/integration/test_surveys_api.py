@@ -100,20 +100,25 @@ async def test_citizens_respond_once_and_results_come_by_governorate(consultatio
     muscat = (await consultation.get(f"/surveys/{survey_id}/results", params={"governorate": "muscat"})).json()
     assert muscat["responses"] == 2 and muscat["questions"][2]["median"] == 3
 
+    late = await consultation.post(f"/surveys/{survey_id}/responses", json={"answers": answers[0][1]}, headers=tokens.citizen())
+    assert late.status_code == 201
+    kept = (await consultation.get(f"/surveys/{survey_id}/results")).json()
+    assert (kept["responses"], kept["counted_at"]) == (3, results["counted_at"]), "live results are counted once per interval"
+
     texts = (await consultation.get(f"/surveys/{survey_id}/questions/why/texts")).json()
     assert [t["text"] for t in texts["texts"]] == ["السوق القديم جزء من تراث المدينة"]
     assert {"term": "السوق", "count": 1} in texts["analysis"]["terms"]
 
     exported = await consultation.get(f"/surveys/{survey_id}/export", params={"format": "csv"})
     rows = list(csv.DictReader(io.StringIO(exported.text)))
-    assert len(rows) == 3 and set(rows[0]) == {"response_id", "governorate", "submitted_on", "rebuild", "why", "rate"}
+    assert len(rows) == 4 and set(rows[0]) == {"response_id", "governorate", "submitted_on", "rebuild", "why", "rate"}
     assert "citizen-" not in exported.text
     lines = (await consultation.get(f"/surveys/{survey_id}/export", params={"format": "json"})).text.splitlines()
-    assert sorted(json.loads(line)["rebuild"] for line in lines) == ["rebuild", "rebuild", "renovate"]
+    assert sorted(json.loads(line)["rebuild"] for line in lines) == ["rebuild", "rebuild", "rebuild", "renovate"]
 
-    records = await events_of(kafka_bootstrap_servers, "consultation.surveys", subject=survey_id, at_least=4)
+    records = await events_of(kafka_bootstrap_servers, "consultation.surveys", subject=survey_id, at_least=5)
     kinds = sorted(name for name, _, _ in records)
-    assert kinds == ["SurveyPublished"] + ["SurveyResponseSubmitted"] * 3
+    assert kinds == ["SurveyPublished"] + ["SurveyResponseSubmitted"] * 4
     assert all(b"answers" not in value and "السوق".encode() not in value for _, _, value in records)
 
 

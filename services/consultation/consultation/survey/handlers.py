@@ -2,7 +2,7 @@
 results (staff always; the public once closed, or while open when live)."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ulid import ULID
@@ -21,6 +21,8 @@ from sharik.events.consultation import SurveyPublished, SurveyResponseSubmitted
 from sharik.pseudonym import pseudonym
 
 STAFF = ("officer", "agency_admin")
+CLOSING_GRACE = timedelta(minutes=1)
+"""A response accepted just before the close may still be being saved this long after."""
 ANALYSED_TEXTS = 5000
 """At most this many shown texts of a question are analysed for frequent terms."""
 
@@ -31,9 +33,16 @@ def _now() -> datetime:
 
 class SurveyHandlers:
     def __init__(
-        self, store: SurveyStore, *, moderation: ModerationHandlers, pseudonym_key: str, on_saved=lambda: None
+        self,
+        store: SurveyStore,
+        *,
+        moderation: ModerationHandlers,
+        pseudonym_key: str,
+        results_max_age: timedelta,
+        on_saved=lambda: None,
     ) -> None:
         self.store = store
+        self._results_max_age = results_max_age
         self._moderation = moderation
         self._key = pseudonym_key
         self._on_saved = on_saved
@@ -169,9 +178,17 @@ class SurveyHandlers:
         """Figures per question (overall or for one governorate), with free-text
         answers counted and the most frequent terms among the shown ones."""
         survey = await self.results_allowed(survey_id, by=by)
-        tally = await self.store.tally(survey_id)
+        tally, counted_at = await self.store.recent_tally(
+            survey_id, max_age=self._results_max_age, final_after=survey.questionnaire.closes_at + CLOSING_GRACE
+        )
         results = survey_results(survey.questionnaire.questions, tally, governorate)
-        return {"survey_id": survey_id, "phase": survey.phase(_now()), "title": survey.questionnaire.title.model_dump(), **results}
+        return {
+            "survey_id": survey_id,
+            "phase": survey.phase(_now()),
+            "title": survey.questionnaire.title.model_dump(),
+            "counted_at": counted_at,
+            **results,
+        }
 
     async def texts(self, survey_id: str, question_id: str, *, by: Principal | None, limit: int) -> dict[str, Any]:
         """A free-text question's answers as the public sees them (hidden ones as a

@@ -1,7 +1,12 @@
 """Surveys (one document each) and their responses (one document per citizen and
 survey: a draft, then the submitted response, or for an anonymous survey only a
-marker that the citizen took part, with the response stored apart under a random id)."""
+marker that the citizen took part, with the response stored apart under a random id).
 
+A survey's tally (the store's grouped counts) is kept in `survey_tallies` for a short
+while, so live results read by many cost one aggregation per survey per interval;
+once computed after the survey closed it is final."""
+
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING
@@ -24,6 +29,7 @@ class SurveyStore(AggregateStore[Survey]):
     def __init__(self, db: AsyncDatabase) -> None:
         super().__init__(db["surveys"], Survey, id_field="survey_id", noun="survey")
         self.responses = db["survey_responses"]
+        self.tallies = db["survey_tallies"]
 
     async def create_indexes(self) -> None:
         await self.collection.create_index([("agency", ASCENDING), ("created_at", ASCENDING)])
@@ -84,6 +90,18 @@ class SurveyStore(AggregateStore[Survey]):
             await self.responses.delete_one({"survey_id": survey_id, "respondent": respondent, "status": "participated"})
             raise
 
+    async def recent_tally(self, survey_id: str, *, max_age: timedelta, final_after: datetime) -> tuple[Tally, datetime]:
+        """The survey's tally and when it was counted: the kept one if younger than
+        `max_age` or counted after `final_after` (when no response can arrive)."""
+        now = datetime.now(UTC)
+        now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # as the store keeps it
+        kept = await self.tallies.find_one({"_id": survey_id})
+        if kept is not None and (kept["counted_at"] > now - max_age or kept["counted_at"] > final_after):
+            return _tally_of(kept), kept["counted_at"]
+        tally = await self.tally(survey_id)
+        await self.tallies.replace_one({"_id": survey_id}, {**_rows_of(tally), "counted_at": now}, upsert=True)
+        return tally, now
+
     async def tally(self, survey_id: str) -> Tally:
         """Grouped counts per question, token and governorate (the store counts)."""
         match = {"$match": {"survey_id": survey_id, "status": "submitted"}}
@@ -117,6 +135,25 @@ class SurveyStore(AggregateStore[Survey]):
         """Every submitted response, for export (streamed, not held in memory)."""
         projection = {"respondent": 0, "outbox": 0, PENDING: 0}
         return self.responses.find({"survey_id": survey_id, "status": "submitted"}, projection).sort("_id", 1)
+
+
+def _rows_of(tally: Tally) -> dict[str, list[dict[str, Any]]]:
+    # Documents, not nested arrays (the portable subset has none).
+    return {
+        "answered": [{"q": q, "g": g, "n": n} for (q, g), n in tally.answered.items()],
+        "sums": [{"q": q, "g": g, "n": n} for (q, g), n in tally.sums.items()],
+        "tokens": [{"q": q, "t": t, "g": g, "n": n} for (q, t, g), n in tally.tokens.items()],
+        "responses": [{"g": g, "n": n} for g, n in tally.responses.items()],
+    }
+
+
+def _tally_of(document: dict[str, Any]) -> Tally:
+    return Tally(
+        answered={(r["q"], r["g"]): r["n"] for r in document["answered"]},
+        sums={(r["q"], r["g"]): r["n"] for r in document["sums"]},
+        tokens={(r["q"], r["t"], r["g"]): r["n"] for r in document["tokens"]},
+        responses={r["g"]: r["n"] for r in document["responses"]},
+    )
 
 
 def stored(answers: list[StoredAnswer]) -> list[dict[str, Any]]:
