@@ -86,6 +86,9 @@ class ParticipationViews:
             _decision(d) async for d in self._db[DECISIONS].find({"campaign_id": campaign_id}).sort([("recorded_at", 1), ("_id", 1)])
         ]
         tools = [_tool(t) async for t in self._db[TOOLS].find({"campaign_id": campaign_id}).sort("_id", 1)]
+        for tool in tools:
+            if tool.get("kind") == "draft_policy":
+                tool["comments_by_section"] = await self._stances(tool["tool_id"])
         return {
             "campaign_id": campaign_id,
             "agency": campaign["agency"],
@@ -116,6 +119,17 @@ class ParticipationViews:
             "done": sum(1 for d in decisions if d["status"] == "done"),
             "campaigns": campaigns,
         }
+
+    async def _stances(self, document_id: str) -> list[dict[str, Any]]:
+        """Comments (not replies) per section and stance."""
+        pipeline = [
+            {"$match": {"tool_id": document_id, "reply_to": None}},
+            {"$group": {"_id": {"section": "$section", "stance": "$stance"}, "n": {"$sum": 1}}},
+        ]
+        sections: dict[int, dict[str, int]] = {}
+        for key, n in await self._counts(CONTRIBUTIONS, pipeline):
+            sections.setdefault(key["section"], {"for": 0, "against": 0, "neutral": 0})[key["stance"]] = n
+        return [{"section": number, **stances} for number, stances in sorted(sections.items())]
 
     async def _campaign(self, campaign_id: str) -> dict[str, Any]:
         campaign = await self._db[CAMPAIGNS].find_one({"_id": campaign_id})

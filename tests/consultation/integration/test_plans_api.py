@@ -65,8 +65,16 @@ async def test_decision_inputs_must_be_the_campaigns_own(consultation, tokens):
         headers=officer,
     )
     survey_id = survey.json()["survey_id"]
-    tools = {"tools": [{"kind": "survey", "tool_id": survey_id}]}
+    tools = {"tools": [{"kind": "survey", "tool_id": survey_id}, {"kind": "ballot", "tool_id": "b-1"}]}
+    unpublished = await consultation.post(f"/campaigns/{campaign_id}/launch", json=tools, headers=officer)
+    assert unpublished.status_code == 422 and unpublished.json()["error"]["details"][0]["field"] == "tools.0.tool_id"
+    assert (await consultation.post(f"/surveys/{survey_id}/publish", headers=officer)).status_code == 200
     assert (await consultation.post(f"/campaigns/{campaign_id}/launch", json=tools, headers=officer)).status_code == 200
+    described = (await consultation.get(f"/campaigns/{campaign_id}/tools")).json()
+    assert described[0] | {"title": None} == {
+        "kind": "survey", "tool_id": survey_id, "title": None, "phase": "open", "path": f"/surveys/{survey_id}"
+    }
+    assert described[1] == {"kind": "ballot", "tool_id": "b-1"}
     assessment = {"quality": TEXT, "strengths": TEXT, "challenges": TEXT}
     await consultation.post(f"/campaigns/{campaign_id}/analysis", json=assessment, headers=officer)
 

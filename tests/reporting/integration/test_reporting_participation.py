@@ -176,5 +176,6 @@ async def test_participation_kpi_and_accountability_from_events(read_model):
     assert [i.get("href") for i in decision["inputs"]] == ["/surveys/s1/results", "/documents/doc1/report"]
     [doc] = [t for t in page["tools"] if t["tool_id"] == "doc1"]
     assert doc["outcomes"][0]["outcome"] == "partly_accepted"
+    assert doc["comments_by_section"] == [{"section": 2, "for": 0, "against": 1, "neutral": 0}]
     agency_page = await views.agency_accountability("mm", limit=10)
     assert agency_page["decisions"] == 1 and agency_page["done"] == 1

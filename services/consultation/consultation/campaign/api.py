@@ -131,6 +131,13 @@ async def view_campaign(campaign_id: str, user: OptionalUser, handlers: Handlers
     return CampaignOut.of(await handlers.view(campaign_id, by=user))
 
 
+@router.get("/{campaign_id}/tools")
+async def campaign_tools(campaign_id: str, user: OptionalUser, handlers: Handlers) -> list[dict]:
+    """The tools attached at launch: surveys and draft-policy consultations with their
+    title, phase and path here; ballots and others by kind and id."""
+    return await handlers.tools(campaign_id, by=user)
+
+
 @router.get("")
 async def list_campaigns(
     user: OptionalUser,

@@ -119,6 +119,11 @@ class CampaignHandlers:
             by.require_staff_of(campaign.agency)
         return campaign
 
+    async def tools(self, campaign_id: str, *, by: Principal | None) -> list[dict]:
+        """The campaign's tools, described."""
+        campaign = await self.view(campaign_id, by=by)
+        return await self._tools.describe(campaign.tools)
+
     async def listed(self, *, agency: str | None, by: Principal | None, limit: int) -> list[Campaign]:
         own_agency = by.agency if by is not None and by.has("officer", "agency_admin") else None
         return await self._store.visible(agency=agency, include_planned_of=own_agency, limit=limit)

@@ -2,9 +2,15 @@
 attached to a campaign, or named as a decision's input, must exist, be the agency's
 and belong to that campaign. Ballots live in the voting service and are taken as given."""
 
+from datetime import UTC, datetime
+from typing import Any
+
 from consultation.survey.store import SurveyStore
 from sharik.errors import Invalid, NotFound
 from sharik.events.consultation import CampaignTool, DecisionInput
+
+
+PATHS = {"survey": "/surveys/{0}", "draft_policy": "/documents/{0}"}
 
 
 class ToolCheck:
@@ -14,7 +20,11 @@ class ToolCheck:
 
     async def check(self, tools: tuple[CampaignTool, ...], *, agency: str, campaign_id: str) -> None:
         for index, tool in enumerate(tools):
-            await self._owned(tool.kind, tool.tool_id, agency=agency, campaign_id=campaign_id, field=f"tools.{index}.tool_id")
+            field = f"tools.{index}.tool_id"
+            owned = await self._owned(tool.kind, tool.tool_id, agency=agency, campaign_id=campaign_id, field=field)
+            # A launched campaign is public, and so is what it lists.
+            if owned is not None and owned.published_at is None:
+                raise Invalid(f"publish {tool.kind} {tool.tool_id} before launching with it", details=[{"field": field}])
 
     async def check_inputs(self, inputs: tuple[DecisionInput, ...], *, campaign) -> None:
         """Each input must name something of this campaign; survey questions and
@@ -36,6 +46,21 @@ class ToolCheck:
                     raise Invalid(f"document {document_id} has no section {section!r}", details=[{"field": field}])
             elif item.kind == "ballot_result" and ("ballot", item.ref) not in attached:
                 raise Invalid("the ballot is not one of the campaign's tools", details=[{"field": field}])
+
+    async def describe(self, tools: tuple[CampaignTool, ...]) -> list[dict[str, Any]]:
+        """A launched campaign's tools as a page lists them: this service's with their
+        title and phase; others by kind and id."""
+        now = datetime.now(UTC)
+        described = []
+        for tool in tools:
+            entry: dict[str, Any] = tool.model_dump()
+            store = {"survey": self._surveys, "draft_policy": self._documents}.get(tool.kind)
+            if store is not None:
+                found = await store.get(tool.tool_id)
+                title = found.questionnaire.title if tool.kind == "survey" else found.draft.title
+                entry |= {"title": title.model_dump(), "phase": found.phase(now), "path": PATHS[tool.kind].format(tool.tool_id)}
+            described.append(entry)
+        return described
 
     async def _owned(self, kind: str, tool_id: str, *, agency: str, campaign_id: str, field: str):
         store = {"survey": self._surveys, "draft_policy": self._documents}.get(kind)

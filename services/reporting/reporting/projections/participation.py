@@ -175,6 +175,6 @@ INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     CAMPAIGNS: [[("agency", 1), ("analysed_at", 1)], [("analysed_at", 1)]],
     DECISIONS: [[("campaign_id", 1), ("recorded_at", 1)], [("agency", 1), ("recorded_at", 1)], [("recorded_at", 1)]],
     TOOLS: [[("agency", 1), ("opens_at", 1)], [("campaign_id", 1)], [("opens_at", 1)]],
-    CONTRIBUTIONS: [[("campaign_id", 1), ("participant", 1)], [("agency", 1), ("at", 1)]],
+    CONTRIBUTIONS: [[("campaign_id", 1), ("participant", 1)], [("agency", 1), ("at", 1)], [("tool_id", 1), ("reply_to", 1)]],
     KPI_TARGETS: [[("period", 1), ("agency", 1)]],
 }
