@@ -234,8 +234,13 @@ async def test_a_campaign_from_plan_to_report_with_a_survey_and_a_draft_regulati
     by_text = {d["text"]["en"]: d for d in page["decisions"]}
     survey_input = by_text["The market will be rebuilt"]["inputs"][0]
     assert survey_input["href"] == f"/surveys/{survey_id}/results" and survey_input["ref"] == f"{survey_id}/choice"
+    assert [(f["label"]["en"], f["count"], f["percent"]) for f in survey_input["figures"]] == [
+        ("Rebuild", 2, 66.7),
+        ("Renovate", 1, 33.3),
+    ]
     comments_input = by_text["Small stalls pay 20 rials"]["inputs"][0]
     assert comments_input["href"] == f"/documents/{document_id}/report"
+    assert [(f["label"]["en"], f["count"]) for f in comments_input["figures"]] == [("For", 1), ("Against", 1), ("Neutral", 0)]
     assert [s["status"] for s in by_text["The market will be rebuilt"]["history"]] == ["in_progress", "done"]
     assert page["report"]["press_release"]["ar"] == "سيعاد بناء السوق المركزي"
     [regulation] = [tool for tool in page["tools"] if tool["tool_id"] == document_id]

@@ -61,7 +61,7 @@ def create_app(
     moderation = ModerationHandlers(
         contents, pseudonym_key=key, flags_to_hide=settings.flags_to_hide, on_saved=runtime.wake_relay
     )
-    tools = ToolCheck(surveys, documents)
+    tools = ToolCheck(surveys, documents, comments)
     return runtime.app(
         title="Sharik consultation",
         description=(

@@ -44,14 +44,25 @@ class Assessment(_Value):
     challenges: LocalizedText
 
 
+class Figure(_Value):
+    """One figure of what citizens said: an option and how many chose it, or a stance
+    and how many comments took it."""
+
+    label: LocalizedText
+    count: int = Field(ge=0)
+    percent: float | None = None
+
+
 class DecisionInput(_Value):
     """What citizens said that a decision is based on: a survey question's result
     (`ref` = survey_id/question_id), comments on a section (document_id/section
-    number), a ballot's result (ballot_id) or an idea (idea id)."""
+    number), a ballot's result (ballot_id) or an idea (idea id). `figures` are the
+    result as it stood when the decision was recorded, counted by the service."""
 
     kind: InputKind
     ref: str
     label: LocalizedText
+    figures: tuple[Figure, ...] = ()
 
 
 class CampaignPlanned(Event):

@@ -92,3 +92,5 @@ async def test_decision_inputs_must_be_the_campaigns_own(consultation, tokens):
     ok = await consultation.post(f"/campaigns/{campaign_id}/decisions", json=decision(f"{survey_id}/q1"), headers=officer)
     assert ok.status_code == 201, ok.text
     assert ok.json()["state"] == "applying"
+    [recorded] = ok.json()["decisions"][0]["inputs"]
+    assert [(f["label"]["en"], f["count"]) for f in recorded["figures"]] == [(str(p), 0) for p in range(1, 6)]

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from consultation.campaign.domain import Campaign, Plan
 from consultation.campaign.handlers import CampaignHandlers
 from sharik.events import LocalizedText
-from sharik.events.consultation import Assessment, CampaignTool, DecisionInput, DecisionStatus
+from sharik.events.consultation import Assessment, CampaignTool, DecisionInput, DecisionStatus, InputKind
 from sharik.http import CurrentUser, OptionalUser
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
@@ -35,9 +35,17 @@ class LaunchIn(BaseModel):
     tools: tuple[CampaignTool, ...] = Field(default=(), max_length=50)
 
 
+class InputIn(BaseModel):
+    """An input as the officer names it; its figures are counted by the service."""
+
+    kind: InputKind
+    ref: str = Field(min_length=1, max_length=200)
+    label: LocalizedText
+
+
 class DecisionIn(BaseModel):
     text: LocalizedText
-    inputs: tuple[DecisionInput, ...] = Field(min_length=1, max_length=50)
+    inputs: tuple[InputIn, ...] = Field(min_length=1, max_length=50)
     status: DecisionStatus = "planned"
     progress: int = Field(default=0, ge=0, le=100)
 
@@ -89,7 +97,12 @@ async def analyse_campaign(campaign_id: str, body: Assessment, user: CurrentUser
 async def record_decision(campaign_id: str, body: DecisionIn, user: CurrentUser, handlers: Handlers) -> CampaignOut:
     """Record a decision with the inputs it is based on → DecisionRecorded."""
     campaign = await handlers.decide(
-        campaign_id, text=body.text, inputs=body.inputs, status=body.status, progress=body.progress, by=user
+        campaign_id,
+        text=body.text,
+        inputs=tuple(DecisionInput(**i.model_dump()) for i in body.inputs),
+        status=body.status,
+        progress=body.progress,
+        by=user,
     )
     return CampaignOut.of(campaign)
 

@@ -61,12 +61,12 @@ class CampaignHandlers:
     ) -> Campaign:
         """Record a decision and the citizens' input it rests on."""
         campaign = await self._own(campaign_id, by)
-        await self._tools.check_inputs(inputs, campaign=campaign)
+        evidence = await self._tools.evidence(inputs, campaign=campaign)
         now = _now()
         decision = Decision(
             decision_id=str(ULID()),
             text=text,
-            inputs=inputs,
+            inputs=evidence,
             history=(first_progress(status=status, progress=progress, at=now),),
             recorded_at=now,
         )

@@ -5,18 +5,21 @@ and belong to that campaign. Ballots live in the voting service and are taken as
 from datetime import UTC, datetime
 from typing import Any
 
+from consultation.campaign.figures import stance_figures, survey_figures
+from consultation.survey.results import question_result
 from consultation.survey.store import SurveyStore
 from sharik.errors import Invalid, NotFound
-from sharik.events.consultation import CampaignTool, DecisionInput
+from sharik.events.consultation import CampaignTool, DecisionInput, Figure
 
 
 PATHS = {"survey": "/surveys/{0}", "draft_policy": "/documents/{0}"}
 
 
 class ToolCheck:
-    def __init__(self, surveys: SurveyStore, documents) -> None:
+    def __init__(self, surveys: SurveyStore, documents, comments) -> None:
         self._surveys = surveys
         self._documents = documents
+        self._comments = comments
 
     async def check(self, tools: tuple[CampaignTool, ...], *, agency: str, campaign_id: str) -> None:
         for index, tool in enumerate(tools):
@@ -26,17 +29,21 @@ class ToolCheck:
             if owned is not None and owned.published_at is None:
                 raise Invalid(f"publish {tool.kind} {tool.tool_id} before launching with it", details=[{"field": field}])
 
-    async def check_inputs(self, inputs: tuple[DecisionInput, ...], *, campaign) -> None:
-        """Each input must name something of this campaign; survey questions and
-        sections must exist."""
+    async def evidence(self, inputs: tuple[DecisionInput, ...], *, campaign) -> tuple[DecisionInput, ...]:
+        """The inputs, checked to name something of this campaign, with the figures
+        of the survey question's result or the section's comments by stance."""
         attached = {(t.kind, t.tool_id) for t in campaign.tools}
+        checked = []
         for index, item in enumerate(inputs):
             field = f"inputs.{index}.ref"
+            figures: tuple[Figure, ...] = ()
             if item.kind == "survey_question":
                 survey_id, _, question_id = item.ref.partition("/")
                 survey = await self._owned("survey", survey_id, agency=campaign.agency, campaign_id=campaign.campaign_id, field=field)
-                if question_id not in {q.question_id for q in survey.questionnaire.questions}:
+                questions = {q.question_id: q for q in survey.questionnaire.questions}
+                if question_id not in questions:
                     raise Invalid(f"survey {survey_id} has no question {question_id!r}", details=[{"field": field}])
+                figures = survey_figures(question_result(questions[question_id], await self._surveys.tally(survey_id)))
             elif item.kind == "section_comments":
                 document_id, _, section = item.ref.partition("/")
                 document = await self._owned(
@@ -44,8 +51,11 @@ class ToolCheck:
                 )
                 if not section.isdigit() or int(section) not in {s.number for s in document.draft.sections}:
                     raise Invalid(f"document {document_id} has no section {section!r}", details=[{"field": field}])
+                figures = stance_figures((await self._comments.stance_counts(document_id)).get(int(section), {}))
             elif item.kind == "ballot_result" and ("ballot", item.ref) not in attached:
                 raise Invalid("the ballot is not one of the campaign's tools", details=[{"field": field}])
+            checked.append(item.model_copy(update={"figures": figures}))
+        return tuple(checked)
 
     async def describe(self, tools: tuple[CampaignTool, ...]) -> list[dict[str, Any]]:
         """A launched campaign's tools as a page lists them: this service's with their
