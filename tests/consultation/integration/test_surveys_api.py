@@ -108,6 +108,8 @@ async def test_citizens_respond_once_and_results_come_by_governorate(consultatio
     texts = (await consultation.get(f"/surveys/{survey_id}/questions/why/texts")).json()
     assert [t["text"] for t in texts["texts"]] == ["السوق القديم جزء من تراث المدينة"]
     assert {"term": "السوق", "count": 1} in texts["analysis"]["terms"]
+    not_text = await consultation.get(f"/surveys/{survey_id}/questions/rate/texts")
+    assert not_text.status_code == 422 and not_text.json()["error"]["details"][0]["field"] == "question_id"
 
     exported = await consultation.get(f"/surveys/{survey_id}/export", params={"format": "csv"})
     rows = list(csv.DictReader(io.StringIO(exported.text)))

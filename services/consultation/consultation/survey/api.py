@@ -144,10 +144,7 @@ async def export_responses(
     survey_id: str, user: OptionalUser, handlers: Handlers, format: Literal["csv", "json"] = "csv"
 ) -> StreamingResponse:
     """Every submitted response without personal data, as CSV or JSON lines."""
-    survey = await handlers.results_allowed(survey_id, by=user)
-    questions = survey.questionnaire.questions
-    rows = export.rows(questions, handlers.store.submitted(survey_id), handlers.texts_by_ids)
-    fields = export.header(questions)
+    fields, rows = await handlers.export(survey_id, by=user)
 
     async def csv_body():
         yield export.csv_line(fields)

@@ -2,6 +2,7 @@
 results (staff always; the public once closed, or while open when live)."""
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,13 +11,15 @@ from ulid import ULID
 from consultation.analysis.terms import frequent_terms
 from consultation.events import envelope
 from consultation.moderation.handlers import ModerationHandlers
+from consultation.survey import export
 from consultation.survey.answers import check_answers
+from consultation.survey.questions import TEXT_TYPES
 from consultation.participants import participant
 from consultation.survey.results import survey_results
 from consultation.survey.store import SurveyStore, stored
 from consultation.survey.survey import Questionnaire, Survey
 from sharik.auth import Principal
-from sharik.errors import Forbidden, NotFound
+from sharik.errors import Forbidden, Invalid, NotFound
 from sharik.events.consultation import SurveyPublished, SurveyResponseSubmitted
 from sharik.pseudonym import pseudonym
 
@@ -193,7 +196,10 @@ class SurveyHandlers:
     async def texts(self, survey_id: str, question_id: str, *, by: Principal | None, limit: int) -> dict[str, Any]:
         """A free-text question's answers as the public sees them (hidden ones as a
         notice), and the most frequent terms and phrases among the shown ones."""
-        await self.results_allowed(survey_id, by=by)
+        survey = await self.results_allowed(survey_id, by=by)
+        question = next((q for q in survey.questionnaire.questions if q.question_id == question_id), None)
+        if question is None or question.type not in TEXT_TYPES:
+            raise Invalid(f"{question_id!r} is not a free-text question of this survey", details=[{"field": "question_id"}])
         ref = f"{survey_id}/{question_id}"
         listed = await self._moderation.store.of_ref(ref, limit=limit)
         shown = await self._moderation.store.of_ref(ref, limit=ANALYSED_TEXTS, visible_only=True)
@@ -204,8 +210,12 @@ class SurveyHandlers:
             "analysis": frequent_terms(c.text for c in shown),
         }
 
-    async def texts_by_ids(self, ids: list[str]):
-        return await self._moderation.store.by_ids(ids)
+    async def export(self, survey_id: str, *, by: Principal | None) -> tuple[list[str], AsyncIterator[dict[str, str]]]:
+        """The export's columns and its rows, one per submitted response (streamed)."""
+        survey = await self.results_allowed(survey_id, by=by)
+        questions = survey.questionnaire.questions
+        rows = export.rows(questions, self.store.submitted(survey_id), self._moderation.store.by_ids)
+        return export.header(questions), rows
 
     async def results_allowed(self, survey_id: str, *, by: Principal | None) -> Survey:
         """The survey, if the caller may see its results."""
