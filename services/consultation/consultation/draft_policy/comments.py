@@ -2,7 +2,6 @@
 replies to (one level deep), its supporters (one support per citizen) and the
 agency's answer. The text itself lives in moderation, under the same id."""
 
-from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
