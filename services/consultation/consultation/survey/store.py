@@ -83,8 +83,10 @@ class SurveyStore(AggregateStore[Survey]):
         except DuplicateKeyError:
             raise ALREADY from None
         response_id = document.pop("response_id")
+        # The unique index needs a respondent; the random response id links to no one.
+        unlinked = {"_id": response_id, **document, "respondent": f"anonymous:{response_id}", "status": "submitted"}
         try:
-            await insert_aggregate(self.responses, {"_id": response_id, **document, "status": "submitted"}, [event])
+            await insert_aggregate(self.responses, unlinked, [event])
         except BaseException:
             # Not taken part after all: the citizen may try again.
             await self.responses.delete_one({"survey_id": survey_id, "respondent": respondent, "status": "participated"})
