@@ -61,3 +61,10 @@ def test_a_published_draft_is_not_edited_and_sections_are_numbered_once():
             title=T(ar="ع", en="t"), summary=T(ar="ع", en="s"), sections=(section(1, "a"), section(1, "b")),
             opens_at=NOW, closes_at=DEADLINE,
         )
+
+
+def test_sections_are_concluded_after_the_adoption_too_but_adopted_once():
+    adopted = published().adopt((section(1, "Hours 8-22"), section(2, "Fee 50")), now=AFTER)
+    assert adopted.conclude(1, "accepted", T(ar="س", en="why"), now=AFTER).conclusions[0].section == 1
+    with pytest.raises(Conflict):
+        adopted.adopt((section(1, "x"),), now=AFTER)

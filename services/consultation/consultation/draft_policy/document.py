@@ -120,8 +120,9 @@ class DraftPolicy(BaseModel):
             raise Conflict(f"the draft is {phase}, not open for comment", details=[{"field": "phase", "phase": phase}])
 
     def conclude(self, number: int, outcome: SectionOutcome, reason: LocalizedText, *, now: datetime) -> "DraftPolicy":
-        """Say what became of a section's comments, once, after the deadline."""
-        self._after_deadline(now)
+        """Say what became of a section's comments, once, after the deadline (before or
+        after the adoption)."""
+        self._after_deadline(now, also_adopted=True)
         self.section(number)
         if any(c.section == number for c in self.conclusions):
             raise Conflict(f"section {number} is already concluded", details=[{"field": "section"}])
@@ -138,7 +139,7 @@ class DraftPolicy(BaseModel):
         adoption = Adoption(text_version=2, sections=sections, changed_sections=changed, adopted_at=now)
         return self.model_copy(update={"adoption": adoption})
 
-    def _after_deadline(self, now: datetime) -> None:
+    def _after_deadline(self, now: datetime, *, also_adopted: bool = False) -> None:
         phase = self.phase(now)
-        if phase != "closed":
+        if phase != "closed" and not (also_adopted and phase == "adopted"):
             raise Conflict(f"the draft is {phase}; this comes after the deadline", details=[{"field": "phase", "phase": phase}])
