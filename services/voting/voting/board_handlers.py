@@ -1,6 +1,5 @@
 """Use cases of the bulletin board: seal recorded votes onto it, and show it."""
 
-import asyncio
 import random
 import uuid
 from collections.abc import Callable
@@ -8,11 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
-from faststream.kafka import KafkaBroker
 
 from sharik.errors import Conflict, Invalid, NotFound
-from sharik.outbox import publish_entry
-from sharik.store import outbox_entry
+from voting.announcer import VoteAnnouncer
 from voting.board_store import BoardStore
 from voting.budget_pb import write_budget
 from voting.catalog_events import localized, vote_cast
@@ -44,14 +41,14 @@ class BoardHandlers:
         ballots: BallotStore,
         board: BoardStore,
         tally: RunningTally,
-        broker: KafkaBroker,
+        announcer: VoteAnnouncer,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._ballots = ballots
         self._board = board
         self._tally = tally
-        self._broker = broker
+        self._announcer = announcer
         self._clock = clock
         self._holder = uuid.uuid4().hex
 
@@ -101,13 +98,14 @@ class BoardHandlers:
 
     async def _announce(self, ballots: dict[str, Ballot], votes: list[tuple[str, dict[str, Any]]]) -> None:
         """Publish the votes' VoteCast, at least once (a crash before they leave the box
-        announces them again under the same event id), in a random order."""
+        announces them again under the same event id), in a random order, untraced."""
         now = self._clock()
-        entries = [
-            outbox_entry(vote_cast(ballots[v["ballot_id"]], public_id, v["choice"], announced_at=now), traced=False)
-            for public_id, v in random.sample(votes, len(votes))
-        ]
-        await asyncio.gather(*(publish_entry(self._broker, entry) for entry in entries))
+        await self._announcer.announce(
+            [
+                vote_cast(ballots[v["ballot_id"]], public_id, v["choice"], announced_at=now)
+                for public_id, v in random.sample(votes, len(votes))
+            ]
+        )
 
     async def _compact(self, *, lease: timedelta) -> None:
         """Once a ballot is closed its board holds its votes: a binding ballot's filed

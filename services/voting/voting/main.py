@@ -9,6 +9,7 @@ from pymongo import AsyncMongoClient
 from sharik.runtime import ServiceRuntime
 from voting import api, audit_api, board_api, budget_api, candidacy_api, roll_api
 from voting import open_data_api
+from voting.announcer import VoteAnnouncer
 from voting.audit import AuditLog
 from voting.board_handlers import BoardHandlers
 from voting.board_store import BoardStore
@@ -64,7 +65,14 @@ def create_app(
         stale_after=timedelta(seconds=3 * settings.votes_in_flight_wait_seconds),
     )
     runtime.run_in_background(closer.run)
-    boards = BoardHandlers(store, board, tally, runtime.broker)
+    announcer = VoteAnnouncer(
+        settings.kafka_bootstrap_servers,
+        tracer=runtime.tracer_provider.get_tracer(__name__),
+        registry=runtime.metrics.registry,
+    )
+    runtime.on_startup(announcer.start)
+    runtime.on_shutdown(announcer.stop)
+    boards = BoardHandlers(store, board, tally, announcer)
     # A lease a few passes long: a dead sealer's ballots pass to another replica soon.
     sealer = BoardSealer(
         boards, every_seconds=settings.seal_poll_seconds, lease=timedelta(seconds=5 * settings.seal_poll_seconds)

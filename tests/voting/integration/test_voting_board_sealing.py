@@ -4,12 +4,14 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from opentelemetry import trace
 from prometheus_client import CollectorRegistry
 
 from sharik.auth import Principal
-from sharik.bus import make_broker
+from sharik.bus.topics import ensure_topics
 from sharik.store import connect
 from tests.support.service import unique_database
+from voting.announcer import VoteAnnouncer
 from voting.audit import AuditLog
 from voting.board_handlers import BoardHandlers
 from voting.board_store import BoardStore
@@ -29,17 +31,13 @@ LEASE = timedelta(minutes=1)
 
 
 @pytest.fixture
-async def broker(kafka_bootstrap_servers):
-    """A real broker for the sealer's VoteCast announcements."""
-    broker = make_broker(
-        bootstrap_servers=kafka_bootstrap_servers,
-        client_id="sealing-test",
-        tracer_provider=None,
-        registry=CollectorRegistry(),
-    )
-    await broker.start()
-    yield broker
-    await broker.stop()
+async def announcer(kafka_bootstrap_servers):
+    """A real producer for the sealer's VoteCast announcements."""
+    await ensure_topics(kafka_bootstrap_servers, published=["voting.votes"], consumed=[])
+    announcer = VoteAnnouncer(kafka_bootstrap_servers, tracer=trace.get_tracer(__name__), registry=CollectorRegistry())
+    await announcer.start()
+    yield announcer
+    await announcer.stop()
 
 
 @pytest.fixture
@@ -121,12 +119,12 @@ async def test_sealers_racing_while_votes_arrive_build_one_whole_chain(stores):
     assert await board.waiting(ballot_id) == []
 
 
-async def test_the_lease_lets_one_sealer_work_a_ballot_at_a_time(stores, broker):
+async def test_the_lease_lets_one_sealer_work_a_ballot_at_a_time(stores, announcer):
     ballots, board = stores
     handlers = handlers_on(ballots, board)
     ballot_id = await open_ballot(handlers)
     await cast(handlers, ballot_id, range(10))
-    replicas = [BoardHandlers(ballots, board, RunningTally(board.box.database), broker, clock=lambda: T0) for _ in range(2)]
+    replicas = [BoardHandlers(ballots, board, RunningTally(board.box.database), announcer, clock=lambda: T0) for _ in range(2)]
 
     appended = await asyncio.gather(*(r.seal_pending(lease=LEASE) for r in replicas))
 
@@ -155,7 +153,7 @@ async def test_a_close_seals_what_the_sealer_has_not_and_counts_from_the_board(s
     assert [(c.option_id, c.votes) for c in closed.result.counts] == [("yes", 6), ("no", 3)]
 
 
-async def test_a_vote_stored_after_the_count_stays_off_the_sealed_board(stores, broker):
+async def test_a_vote_stored_after_the_count_stays_off_the_sealed_board(stores, announcer):
     ballots, board = stores
     handlers = handlers_on(ballots, board)
     ballot_id = await open_ballot(handlers)
@@ -164,7 +162,7 @@ async def test_a_vote_stored_after_the_count_stays_off_the_sealed_board(stores, 
     # Stored after the count by a writer the close gave up on (its voter was refused).
     await ballots.box.insert_one({"_id": "late", "ballot_id": ballot_id, "choice": ["no"]})
 
-    assert await BoardHandlers(ballots, board, RunningTally(board.box.database), broker, clock=lambda: T0).seal_pending(lease=LEASE) == 0
+    assert await BoardHandlers(ballots, board, RunningTally(board.box.database), announcer, clock=lambda: T0).seal_pending(lease=LEASE) == 0
 
     assert await board.seals(ballot_id, binding=False) == closed.board
     assert await board.box.find_one({"_id": "late"}) is None
