@@ -20,18 +20,25 @@ from sharik.events import Envelope
 
 class VoteAnnouncer:
     def __init__(self, bootstrap_servers: str, *, tracer: Tracer, registry: CollectorRegistry) -> None:
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap_servers, client_id="voting-announcer", enable_idempotence=True, acks="all"
-        )
+        self._bootstrap_servers = bootstrap_servers
+        self._producer: AIOKafkaProducer | None = None
         self._partitioner = DefaultPartitioner()
         self._tracer = tracer
         self._announced = Counter("voting_votes_announced", "VoteCast events published", registry=registry)
 
     async def start(self) -> None:
+        # Made here: aiokafka binds a producer to the running loop.
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=self._bootstrap_servers,
+            client_id="voting-announcer",
+            enable_idempotence=True,
+            acks="all",
+        )
         await self._producer.start()
 
     async def stop(self) -> None:
-        await self._producer.stop()
+        if self._producer is not None:
+            await self._producer.stop()
 
     async def announce(self, events: Sequence[Envelope]) -> None:
         """Publish `events` (VoteCast, in the order given within each partition); return
