@@ -82,8 +82,10 @@ class BoardStore:
         random order, so a receipt's place says nothing about when it was cast within it."""
         name = receipt_list(binding=binding)
         votes = random.sample(votes, len(votes))
+        # Looked up only after a refused insert: the unique receipt refuses a vote
+        # already on the board (a crash before the `sealed` mark, a racing sealer).
+        on_board: set[str] = set()
         while True:
-            on_board = await self.on_board(votes)
             items = [(receipt_of(v["_id"]), None if binding else v["choice"]) for v in votes if v["_id"] not in on_board]
             chained = extend(ballot_id, name, await self._head(ballot_id, name), items)
             try:
@@ -92,6 +94,7 @@ class BoardStore:
             except BulkWriteError as race:
                 # Another sealer took a position or a vote first: re-read the head and go on.
                 raise_unless_duplicates(race)
+                on_board = await self.on_board(votes)
                 continue
             if chained:
                 await self._note_length(ballot_id, name, chained[-1]["position"] + 1)
