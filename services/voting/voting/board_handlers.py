@@ -57,6 +57,7 @@ class BoardHandlers:
         count them, announce or file the sealed ones, and compact closed ballots; return
         how many entries this call appended."""
         appended = 0
+        unsettled: Exception | None = None
         for ballot_id in await self._board.pending_ballots():
             if not await self._board.claim(ballot_id, holder=self._holder, now=self._clock(), lease=lease):
                 continue
@@ -74,10 +75,21 @@ class BoardHandlers:
                 continue
             if ballot.binding and ballot.state == "open" and len(votes) < BINDING_CROWD:
                 continue  # a batch must be a crowd: it is the finest order anyone can see
-            sealed = await self._board.seal(ballot_id, votes, binding=ballot.binding)
+            # Unmarked: they leave the box right away. A crash before that leaves them
+            # unsealed in the box, and the next pass finds their receipts on the board.
+            sealed = await self._board.seal(ballot_id, votes, binding=ballot.binding, mark=False)
             appended += len(sealed)
             if not ballot.binding:
                 await self._tally.catch_up(ballot_id, self._board, sealed=sealed)
+            try:
+                await self._settle([{**v, "binding": ballot.binding} for v in votes])
+            except Exception as error:  # noqa: BLE001 - the other ballots are still sealed
+                # Kafka is away: they wait in the box, sealed, for a later pass to announce.
+                await self._board.mark_sealed(votes, binding=ballot.binding)
+                unsettled = unsettled or error
+        if unsettled is not None:
+            raise unsettled
+        # Sealed by a close, or by a pass that could not announce them.
         while votes := await self._board.sealed():
             await self._settle(votes)
         await self._compact(lease=lease)

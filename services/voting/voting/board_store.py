@@ -76,9 +76,11 @@ class BoardStore:
         """Votes of any ballot that are on the board and still in the box."""
         return await self.box.find({SEALED: True}).limit(BATCH).to_list()
 
-    async def seal(self, ballot_id: str, votes: list[dict[str, Any]], *, binding: bool) -> list[dict[str, Any]]:
-        """Append those of `votes` not on the board yet after its head and mark them all
-        sealed; return the entries this call appended. The batch goes on the board in a
+    async def seal(
+        self, ballot_id: str, votes: list[dict[str, Any]], *, binding: bool, mark: bool = True
+    ) -> list[dict[str, Any]]:
+        """Append those of `votes` not on the board yet after its head and, with `mark`,
+        mark them all sealed in the box; return the entries this call appended. The batch goes on the board in a
         random order, so a receipt's place says nothing about when it was cast within it."""
         name = receipt_list(binding=binding)
         votes = random.sample(votes, len(votes))
@@ -98,9 +100,13 @@ class BoardStore:
                 continue
             if chained:
                 await self._note_length(ballot_id, name, chained[-1]["position"] + 1)
-            marked = {SEALED: True, "binding": binding}
-            await self.box.update_many({"_id": {"$in": [v["_id"] for v in votes]}}, {"$set": marked})
+            if mark:
+                await self.mark_sealed(votes, binding=binding)
             return chained
+
+    async def mark_sealed(self, votes: list[dict[str, Any]], *, binding: bool) -> None:
+        marked = {SEALED: True, "binding": binding}
+        await self.box.update_many({"_id": {"$in": [v["_id"] for v in votes]}}, {"$set": marked})
 
     async def on_board(self, votes: list[dict[str, Any]]) -> set[str]:
         """The ids of those of `votes` whose receipt is on the board."""
