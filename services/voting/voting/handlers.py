@@ -135,7 +135,7 @@ class BallotHandlers:
         registered_in = await self._check_eligible(ballot, by)
         ballot.check_constituency(choice, registered_in)
         governorate = ballot.governorate_of(registered_in=registered_in, claimed=by.governorate)
-        vote = Vote(vote_id=uuid.uuid4().hex, ballot_id=ballot_id, choice=choice, cast_at=now)
+        vote = Vote(vote_id=uuid.uuid4().hex, ballot_id=ballot_id, choice=choice)
         voter = pseudonym(self._pseudonym_key, by.subject, purpose=f"voter:{ballot_id}")
         try:
             await self._votes.record(

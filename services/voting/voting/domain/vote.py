@@ -3,7 +3,6 @@
 import base64
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -13,7 +12,6 @@ class Vote:
     vote_id: str
     ballot_id: str
     choice: tuple[str, ...]
-    cast_at: datetime
 
     @property
     def receipt(self) -> str:
