@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("up", help="start Kafka, the store, SMTP and the five services; Ctrl-C stops all")
     commands.add_parser("infra", help="start only Kafka, the store and SMTP; Ctrl-C stops all")
+    commands.add_parser("build", help="download and build what the stack runs (Kafka's jars, the store) into the cache")
     commands.add_parser("stop", help="stop a stack started by up or infra, and any leftover process")
     commands.add_parser("status", help="list the processes the devstack started")
     commands.add_parser("token", help="print a development bearer token (see token --help)", add_help=False)
@@ -79,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     if command == "status":
         return status()
     try:
+        if command == "build":
+            prepare()
+            return 0
         return run(with_services=command == "up")
     except StartError as error:
         print(f"sharik-devstack: {error}", file=sys.stderr)
@@ -127,9 +131,9 @@ def run(*, with_services: bool) -> int:
 
 
 def prepare() -> None:
-    """Resolve Kafka and the store side by side, for a cold cache."""
+    """Resolve Kafka and build the store side by side, for a cold cache."""
     with ThreadPoolExecutor() as pool:
-        for ready in [pool.submit(kafka.jars_dir), pool.submit(store.classpath)]:
+        for ready in [pool.submit(kafka.jars_dir), pool.submit(store.prepare)]:
             ready.result()
 
 

@@ -3,7 +3,7 @@
 from dataclasses import asdict, replace
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from consultation.domain.campaign import Campaign, Text
@@ -18,6 +18,8 @@ class CampaignStore:
 
     async def create_indexes(self) -> None:
         await self.campaigns.create_index([("agency", ASCENDING), ("state", ASCENDING)])
+        # The public listing: every campaign past its draft, newest first.
+        await self.campaigns.create_index([("state", ASCENDING), ("created_at", DESCENDING)])
 
     async def get(self, campaign_id: str) -> Campaign:
         document = await self.campaigns.find_one({"_id": campaign_id}, STATE_ONLY)

@@ -18,6 +18,7 @@ class CategoryStore:
 
     async def create_indexes(self) -> None:
         await self.categories.create_index([("category", ASCENDING), ("agency", ASCENDING)])
+        await self.categories.create_index([("agency", ASCENDING), ("category", ASCENDING)])  # the listing's order
 
     async def add(self, category: Category) -> None:
         """Register a category; the `_id` makes an agency's slug unique (409 when taken)."""

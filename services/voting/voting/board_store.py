@@ -45,6 +45,8 @@ class BoardStore:
     async def create_indexes(self) -> None:
         await self.entries.create_index("receipt", unique=True, sparse=True)
         await self.votes.create_index([("ballot_id", ASCENDING)])
+        # The sealer's passes over the box: the ballots with votes to seal, the votes to announce.
+        await self.box.create_index([(SEALED, ASCENDING), ("ballot_id", ASCENDING)])
 
     async def pending_ballots(self, *, limit: int = 100) -> list[str]:
         """Ballots with votes in the ballot box not yet on their board."""
