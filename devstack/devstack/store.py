@@ -86,7 +86,7 @@ def secantus_binary() -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".secantus-{SECANTUS_VERSION}-", dir=cache_dir()))
     print(
         f"building the store, SecantusDB {SECANTUS_VERSION}, with cargo into {home}: once per version, "
-        "about 15 minutes on 2 cores",
+        "5 to 15 minutes on 2 cores",
         file=sys.stderr, flush=True,
     )
     argv = ["cargo", "install", "--locked", "--ignore-rust-version", "--root", str(tmp),
