@@ -59,8 +59,9 @@ def launch(*, port: int = 27017, persistent: bool = False, heap: str = "1g") -> 
         if persistent:
             argv.append(str(state_dir() / f"store-{port}.mv"))
         return process.launch(f"store-{port}", argv, url=url, ports=(port,), answers=lambda: answers(url))
+    binary = secantus_binary()
     data = state_dir() / f"secantus-{port}" if persistent else Path(tempfile.mkdtemp(prefix="sharik-store-"))
-    argv = [str(secantus_binary()), "--config", str(SECANTUS_CONFIG), "--port", str(port),
+    argv = [str(binary), "--config", str(SECANTUS_CONFIG), "--port", str(port),
             "--storage-path", str(data), "--cache-size", heap.upper()]
     if persistent:
         argv.append("--sync-on-commit")  # see secantusd.toml
