@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         "up", help="start Kafka, the store, SMTP, the OpenID provider and the five services; Ctrl-C stops all"
     )
     commands.add_parser("infra", help="start only Kafka, the store, SMTP and the OpenID provider; Ctrl-C stops all")
+    commands.add_parser("build", help="download and build what the stack runs (Kafka's jars, the store, the OpenID provider) into the cache")
     commands.add_parser("stop", help="stop a stack started by up or infra, and any leftover process")
     commands.add_parser("status", help="list the processes the devstack started")
     commands.add_parser("token", help="print a development bearer token (see token --help)", add_help=False)
@@ -81,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     if command == "status":
         return status()
     try:
+        if command == "build":
+            prepare()
+            return 0
         return run(with_services=command == "up")
     except StartError as error:
         print(f"sharik-devstack: {error}", file=sys.stderr)
@@ -139,9 +143,9 @@ def run(*, with_services: bool) -> int:
 
 
 def prepare() -> None:
-    """Resolve Kafka, the store and the OpenID provider side by side, for a cold cache."""
+    """Resolve Kafka, build the store and install the OpenID provider side by side, for a cold cache."""
     with ThreadPoolExecutor() as pool:
-        for ready in [pool.submit(kafka.jars_dir), pool.submit(store.classpath), pool.submit(oidc.node_modules)]:
+        for ready in [pool.submit(kafka.jars_dir), pool.submit(store.prepare), pool.submit(oidc.node_modules)]:
             ready.result()
 
 

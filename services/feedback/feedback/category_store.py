@@ -19,6 +19,7 @@ class CategoryStore:
 
     async def create_indexes(self) -> None:
         await self.categories.create_index([("category", ASCENDING), ("agency", ASCENDING)])
+        await self.categories.create_index([("agency", ASCENDING), ("category", ASCENDING)])  # the listing's order
 
     async def add(self, category: Category) -> None:
         """Register a category; a slug belongs to one agency (409 when taken). The `_id`

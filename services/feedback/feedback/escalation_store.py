@@ -25,6 +25,9 @@ class EscalationStore:
     async def create_indexes(self) -> None:
         await self.escalations.create_index([("complaint_id", ASCENDING), ("escalated_at", ASCENDING)])
         await self.escalations.create_index([("agency", ASCENDING), ("level", ASCENDING), ("escalated_at", DESCENDING)])
+        # The listings across agencies: one rung, or all, newest first.
+        await self.escalations.create_index([("level", ASCENDING), ("escalated_at", DESCENDING)])
+        await self.escalations.create_index([("escalated_at", DESCENDING)])
 
     async def open_complaints(self) -> AsyncIterator[dict[str, Any]]:
         """Complaints without a final answer: their agency, category, filing and history."""

@@ -28,6 +28,8 @@ class ComplaintStore:
         await self.complaints.create_index([("agency", ASCENDING), ("category", ASCENDING), ("filed_at", DESCENDING)])
         await self.complaints.create_index([("kind", ASCENDING), ("filed_at", DESCENDING)])
         await self.complaints.create_index([("agency", ASCENDING), ("unit", ASCENDING), ("filed_at", DESCENDING)])
+        # Every agency's cases, newest first (an operator's or auditor's listing).
+        await self.complaints.create_index([("filed_at", DESCENDING)])
 
     async def get(self, complaint_id: str) -> Complaint:
         document = await self.complaints.find_one({"_id": complaint_id}, STATE_ONLY)

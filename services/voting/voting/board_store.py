@@ -48,7 +48,8 @@ class BoardStore:
         await self.entries.create_index("receipt", unique=True, sparse=True)
         # A closed binding ballot's votes are announced in `_id` order: a hash, unrelated to when they were cast.
         await self.votes.create_index([("ballot_id", ASCENDING), ("_id", ASCENDING)])
-        await self.box.create_index(SEALED, sparse=True)
+        # The sealer's passes over the box: the ballots with votes to seal, the votes to announce.
+        await self.box.create_index([(SEALED, ASCENDING), ("ballot_id", ASCENDING)])
 
     async def pending_ballots(self, *, limit: int = 100) -> list[str]:
         """Ballots with votes in the ballot box not yet on their board."""
