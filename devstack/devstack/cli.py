@@ -8,7 +8,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from devstack import demo, kafka, smtp, store
+from devstack import demo, kafka, oidc, smtp, store
 from devstack.keys import dev_keys
 from devstack.paths import state_dir
 from devstack.process import (
@@ -65,8 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the sharik-devstack command."""
     parser = argparse.ArgumentParser(prog="sharik-devstack", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("up", help="start Kafka, the store, SMTP and the five services; Ctrl-C stops all")
-    commands.add_parser("infra", help="start only Kafka, the store and SMTP; Ctrl-C stops all")
+    commands.add_parser(
+        "up", help="start Kafka, the store, SMTP, the OpenID provider and the five services; Ctrl-C stops all"
+    )
+    commands.add_parser("infra", help="start only Kafka, the store, SMTP and the OpenID provider; Ctrl-C stops all")
     commands.add_parser("stop", help="stop a stack started by up or infra, and any leftover process")
     commands.add_parser("status", help="list the processes the devstack started")
     commands.add_parser("token", help="print a development bearer token (see token --help)", add_help=False)
@@ -100,17 +102,25 @@ def run(*, with_services: bool) -> int:
     services = None
     try:
         prepare()
-        infra += [kafka.launch(persistent=True), store.launch(persistent=True), smtp.launch()]
+        provider = oidc.launch()
+        infra += [kafka.launch(persistent=True), store.launch(persistent=True), smtp.launch(), provider.process]
         for process in infra:  # launched side by side, so this waits for the slowest
             wait_until_ready(process, timeout=120)
-        kafka_process, store_process, smtp_process = infra
-        urls = {"kafka": kafka_process.url, "mongodb": store_process.url, "smtp": smtp_process.url}
+        kafka_process, store_process, smtp_process, _ = infra
+        urls = {
+            "kafka": kafka_process.url,
+            "mongodb": store_process.url,
+            "smtp": smtp_process.url,
+            "openid": provider.discovery_url,
+        }
         if with_services:
             services = start_services(kafka_bootstrap_servers=kafka_process.url, mongodb_url=store_process.url)
             urls |= {name: f"{url}/docs" for name, url in services.urls.items()}
         for name, url in urls.items():
             print(f"{name:>13}  {url}")
         print(f"{'mail':>13}  {state_dir() / 'mail'}\n{'logs':>13}  {state_dir() / 'logs'}")
+        print(f"\nOpenID client {provider.client_id!r}, secret {provider.client_secret!r}")
+        print(oidc.describe_users())
         if services:
             after_start(services.urls)
         print("running; Ctrl-C stops everything", flush=True)
@@ -127,9 +137,9 @@ def run(*, with_services: bool) -> int:
 
 
 def prepare() -> None:
-    """Resolve Kafka and the store side by side, for a cold cache."""
+    """Resolve Kafka, the store and the OpenID provider side by side, for a cold cache."""
     with ThreadPoolExecutor() as pool:
-        for ready in [pool.submit(kafka.jars_dir), pool.submit(store.classpath)]:
+        for ready in [pool.submit(kafka.jars_dir), pool.submit(store.classpath), pool.submit(oidc.node_modules)]:
             ready.result()
 
 

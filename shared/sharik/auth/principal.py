@@ -6,7 +6,9 @@ from typing import Literal
 
 from sharik.errors import Forbidden
 
-Role = Literal["citizen", "officer", "agency_admin", "jury", "auditor", "operator"]
+Role = Literal[
+    "citizen", "officer", "agency_admin", "moderator", "jury", "auditor", "alert_authority", "operator"
+]
 STAFF_ROLES: frozenset[str] = frozenset({"officer", "agency_admin"})
 
 
