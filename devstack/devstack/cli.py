@@ -21,7 +21,7 @@ from devstack.process import (
     terminate_pid,
     wait_until_ready,
 )
-from devstack.services import start_services
+from devstack.services import start_portal, start_services
 from sharik.auth import mint_token
 
 
@@ -100,6 +100,7 @@ def run(*, with_services: bool) -> int:
         signal.signal(stop_signal, signal.default_int_handler)
     infra: list[Process] = []  # filled as they start, so Ctrl-C at any moment stops what runs
     services = None
+    portal = None
     try:
         prepare()
         provider = oidc.launch()
@@ -116,19 +117,27 @@ def run(*, with_services: bool) -> int:
         if with_services:
             services = start_services(kafka_bootstrap_servers=kafka_process.url, mongodb_url=store_process.url)
             urls |= {name: f"{url}/docs" for name, url in services.urls.items()}
+            portal = start_portal(
+                services.urls, issuer=provider.issuer, client_id=provider.client_id,
+                client_secret=provider.client_secret,
+            )
         for name, url in urls.items():
             print(f"{name:>13}  {url}")
         print(f"{'mail':>13}  {state_dir() / 'mail'}\n{'logs':>13}  {state_dir() / 'logs'}")
         print(f"\nOpenID client {provider.client_id!r}, secret {provider.client_secret!r}")
         print(oidc.describe_users())
+        if portal:
+            print(f"\n{'portal':>13}  {portal.url}   (sign in with a demo user above)")
         if services:
             after_start(services.urls)
         print("running; Ctrl-C stops everything", flush=True)
-        if watch(infra + list(services.processes.values() if services else [])):
+        if watch(infra + list(services.processes.values() if services else []) + ([portal] if portal else [])):
             return 1
     except KeyboardInterrupt:
         print("\nstopping…", flush=True)
     finally:
+        if portal:
+            stop_all([portal])
         if services:
             services.stop()
         stop_all(reversed(infra))

@@ -83,7 +83,7 @@ def current_user(request: Request) -> User | None:
         return None
     return User(
         subject=signed_in["sub"],
-        name=signed_in.get("name") or "",
+        name=signed_in.get(f"name#{language_of(request)}") or signed_in.get("name") or "",
         roles=frozenset(signed_in.get("roles") or ()),
         agency=signed_in.get("agency"),
         governorate=signed_in.get("governorate"),
