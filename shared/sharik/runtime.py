@@ -62,9 +62,7 @@ class ServiceRuntime:
         )
         self.mongo = mongo or connect(settings.mongodb_url)
         self.db: AsyncDatabase = self.mongo[settings.mongodb_database]
-        self.verifier = TokenVerifier(
-            public_keys=[settings.jwt_public_key], issuer=settings.jwt_issuer, audience=settings.jwt_audience
-        )
+        self.verifier = TokenVerifier.from_settings(settings)
         self.relay: OutboxRelay | None = None
         self._outbox_collections: list[AsyncCollection] = []
         self._startup_tasks: list = []
