@@ -21,7 +21,7 @@ from devstack.process import (
     terminate_pid,
     wait_until_ready,
 )
-from devstack.services import start_portal, start_services
+from devstack.services import NAMES, start_portal, start_services
 from sharik.auth import mint_token
 
 
@@ -115,7 +115,10 @@ def run(*, with_services: bool) -> int:
             "openid": provider.discovery_url,
         }
         if with_services:
-            services = start_services(kafka_bootstrap_servers=kafka_process.url, mongodb_url=store_process.url)
+            services = start_services(
+                kafka_bootstrap_servers=kafka_process.url, mongodb_url=store_process.url,
+                env_overrides=jwks_env(provider),
+            )
             urls |= {name: f"{url}/docs" for name, url in services.urls.items()}
             portal = start_portal(
                 services.urls, issuer=provider.issuer, client_id=provider.client_id,
@@ -143,6 +146,16 @@ def run(*, with_services: bool) -> int:
         stop_all(reversed(infra))
         supervisor.unlink(missing_ok=True)
     return 0
+
+
+def jwks_env(provider: oidc.OpenIDProvider) -> dict[str, str]:
+    """Each service verifies the provider's tokens (the portal's users) against its JWKS,
+    beside the dev key's tokens printed below."""
+    env = {}
+    for name in NAMES:
+        env[f"{name.upper()}_JWKS_URL"] = provider.jwks_url
+        env[f"{name.upper()}_JWKS_ISSUER"] = provider.issuer
+    return env
 
 
 def prepare() -> None:

@@ -20,7 +20,7 @@ from portal.api import SERVICES, ApiError, ServiceDown, Services
 from portal.config import PortalSettings
 from portal.csrf import check_csrf
 from portal.pages import ballots, complaints, dashboard, home, staff_ballots, staff_complaints
-from portal.web import SignInNeeded, render, sign_in_redirect
+from portal.web import SignInNeeded, render, sign_in_redirect, use_language_of
 from sharik.logging import configure_logging
 
 log = structlog.get_logger(__name__)
@@ -78,6 +78,7 @@ def create_app(settings: PortalSettings | None = None, *, transport: httpx.Async
 
     @app.middleware("http")
     async def add_headers(request: Request, call_next):
+        use_language_of(request)
         response = await call_next(request)
         for name, value in headers.items():
             response.headers.setdefault(name, value)

@@ -76,6 +76,11 @@ def language_of(request: Request) -> str:
     return i18n.chosen(request.cookies.get(i18n.COOKIE))
 
 
+def use_language_of(request: Request) -> None:
+    """Messages made while handling `request` (form errors too) are in its user's language."""
+    _language.set(language_of(request))
+
+
 def current_user(request: Request) -> User | None:
     signed_in = request.session.get("user")
     token = request.session.get("access_token")

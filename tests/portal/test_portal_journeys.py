@@ -1,0 +1,202 @@
+"""The portal against the real services and the real OpenID provider, driven over HTTP
+as a browser without JavaScript drives it: every core journey works with forms alone."""
+
+import re
+from html import unescape
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from tests.portal.conftest import AGENCY
+from tests.portal.session import PortalSession
+
+pytestmark = [pytest.mark.e2e]
+RECEIPT = re.compile(r'<code id="receipt" dir="ltr">([^<]+)</code>')
+TRACKING = re.compile(r'<code id="tracking-code" dir="ltr">([^<]+)</code>')
+SECRET = re.compile(r'<code id="tracking-secret" dir="ltr">([^<]+)</code>')
+
+
+@pytest.fixture
+def people(stack):
+    opened = []
+
+    def person(username: str | None = None, *, language: str = "ar") -> PortalSession:
+        session = PortalSession(stack.portal, language=language)
+        opened.append(session)
+        if username:
+            session.sign_in(username, stack.provider.password)
+        return session
+
+    yield person
+    for session in opened:
+        session.close()
+
+
+def open_ballot(stack, tokens, **fields) -> str:
+    now = datetime.now(UTC)
+    body = {
+        "question": {"ar": "ما الموضوع الذي يناقشه المنتدى؟", "en": "Which topic should the forum discuss?"},
+        "options": [
+            {"option_id": "economy", "label": {"ar": "الاقتصاد", "en": "Economy"}},
+            {"option_id": "society", "label": {"ar": "المجتمع", "en": "Society"}},
+            {"option_id": "governance", "label": {"ar": "الحوكمة", "en": "Governance"}},
+        ],
+        "opens_at": now.isoformat(),
+        "closes_at": (now + timedelta(days=7)).isoformat(),
+        **fields,
+    }
+    officer = tokens.officer(AGENCY)
+    ballot = httpx.post(f"{stack.services['voting']}/ballots", json=body, headers=officer).json()
+    assert httpx.post(f"{stack.services['voting']}/ballots/{ballot['ballot_id']}/open", headers=officer).status_code == 200
+    return ballot["ballot_id"]
+
+
+def until(check, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.5)
+
+
+def test_home_lists_the_open_ballot_in_arabic_right_to_left(stack, tokens, people):
+    ballot = open_ballot(stack, tokens)
+    page = people().get("/")
+    assert page.status_code == 200
+    assert '<html lang="ar" dir="rtl">' in page.text
+    assert f'href="/ballots/{ballot}"' in page.text
+    assert "ما الموضوع الذي يناقشه المنتدى؟" in page.text
+
+
+def test_citizen_votes_sees_the_receipt_and_finds_it_on_the_board(stack, tokens, people):
+    ballot = open_ballot(stack, tokens)
+    citizen = people("citizen.muscat")
+    page = citizen.get(f"/ballots/{ballot}")
+    assert "أدلِ بصوتي" in page.text
+    voted = citizen.post(f"/ballots/{ballot}/vote", {"choice": "society"})
+    assert voted.status_code == 200, voted.text
+    receipt = RECEIPT.search(voted.text).group(1)
+    assert receipt not in str(voted.url)
+
+    def on_board():
+        citizen.get(f"/ballots/{ballot}/board")
+        return "صوتك موجود في اللوحة العامة." in citizen.post(f"/ballots/{ballot}/board", {"receipt": receipt}).text
+
+    assert until(on_board, timeout=60)
+    again = citizen.get(f"/ballots/{ballot}")
+    assert "لقد صوّتَّ" in citizen.post(f"/ballots/{ballot}/vote", {"choice": "economy"}).text or again
+
+
+def test_a_vote_without_a_choice_comes_back_with_the_error_beside_the_field(stack, tokens, people):
+    ballot = open_ballot(stack, tokens, kind="approval", min_selections=2, max_selections=2)
+    citizen = people("citizen.dhofar", language="en")
+    citizen.get(f"/ballots/{ballot}")
+    page = citizen.post(f"/ballots/{ballot}/vote", {"choices": ["economy"]})
+    assert page.status_code == 422
+    assert '<p class="error" id="choices-error">' in page.text and "Choose at least 2 options." in page.text
+    assert 'aria-describedby="choices-hint choices-error"' in page.text
+    assert citizen.post(f"/ballots/{ballot}/vote", {"choices": ["economy", "governance"]}).status_code == 200
+
+
+def test_a_complaint_is_filed_triaged_resolved_and_rated(stack, people):
+    citizen = people("citizen.muscat", language="en")
+    citizen.get("/complaints/new")
+    filed = citizen.post("/complaints/new", {
+        "kind": "complaint", "category": f"{AGENCY}:office-service",
+        "description": "The queue at the Bawshar office took three hours.",
+        "governorate": "muscat", "wilayat": "bawshar",
+    })
+    assert filed.status_code == 200, filed.text
+    code = TRACKING.search(filed.text).group(1)
+    mine = citizen.get("/complaints/mine")
+    assert code in mine.text
+    case_path = re.search(r'href="(/complaints/[^"]+)" dir="ltr">' + re.escape(code), mine.text).group(1)
+    complaint_id = case_path.rsplit("/", 1)[1]
+
+    officer = people("officer.mjd", language="en")
+    queue = officer.get("/staff/complaints")
+    assert code in queue.text
+    officer.get(f"/staff/complaints/{complaint_id}")
+    for status in ("acknowledged", "in_progress"):
+        moved = officer.post(f"/staff/complaints/{complaint_id}/status", {"status": status})
+        assert moved.status_code == 200, moved.text
+    refused = officer.post(f"/staff/complaints/{complaint_id}/status", {"status": "resolved"})
+    assert refused.status_code == 422 and 'id="reply_ar-error"' in refused.text
+    resolved = officer.post(f"/staff/complaints/{complaint_id}/status", {
+        "status": "resolved", "reply_en": "We opened two more counters.", "reply_ar": "افتتحنا نافذتين إضافيتين.",
+    })
+    assert resolved.status_code == 200 and 'id="case-status">Resolved' in resolved.text
+
+    case = citizen.get(case_path)
+    assert "We opened two more counters." in case.text and "How well was your case handled?" in case.text
+    rated = citizen.post(f"{case_path}/rate", {"score": "4", "comment": "Better now"})
+    assert rated.status_code == 200 and "You rated the handling 4 of 5." in rated.text
+
+
+def test_anonymous_filing_shows_the_secret_once_and_tracking_needs_it_posted(stack, people):
+    visitor = people(language="en")
+    visitor.get("/complaints/new")
+    filed = visitor.post("/complaints/new", {
+        "kind": "report", "category": f"{AGENCY}:office-service", "description": "Someone sells queue tickets.",
+    })
+    assert filed.status_code == 200, filed.text
+    code, secret = TRACKING.search(filed.text).group(1), SECRET.search(filed.text).group(1)
+    visitor.get("/track")
+    public = visitor.post("/track", {"code": code})
+    assert public.status_code == 200 and "Someone sells queue tickets." not in public.text
+    visitor.get("/track")
+    whole = visitor.post("/track", {"code": code, "secret": secret})
+    assert "Someone sells queue tickets." in whole.text
+    replied = visitor.post("/track/reply", {"code": code, "secret": secret, "message": "It happens every Sunday."})
+    assert "Your reply was sent." in replied.text and "It happens every Sunday." in replied.text
+    assert secret not in str(replied.url) and secret not in str(whole.url)
+
+
+def test_staff_draft_a_ranked_ballot_open_it_and_a_citizen_ranks_by_number(stack, people):
+    officer = people("officer.mjd", language="en")
+    officer.get("/staff/ballots/new")
+    now = datetime.now(UTC) + timedelta(hours=4)  # Muscat time, as the form reads it
+    drafted = officer.post("/staff/ballots/new", {
+        "kind": "ranked", "question_ar": "رتّب أولويات الحي", "question_en": "Rank the district's priorities",
+        "options": "الحدائق | Parks\nالطرق | Roads\nالمكتبة | Library",
+        "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (now + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        "eligibility": "open",
+    })
+    assert drafted.status_code == 200, drafted.text
+    ballot = str(drafted.url).rstrip("/").rsplit("/", 1)[1]
+    opened = officer.post(f"/staff/ballots/{ballot}/open")
+    assert 'id="ballot-state">Open' in opened.text, opened.text
+
+    citizen = people("citizen.dhofar", language="en")
+    page = citizen.get(f"/ballots/{ballot}")
+    ranks = re.findall(r'<select id="(rank_[^"]+)"', page.text)
+    assert len(ranks) == 3
+    duplicate = citizen.post(f"/ballots/{ballot}/vote", {ranks[0]: "1", ranks[1]: "1"})
+    assert duplicate.status_code == 422 and "Give each rank to one option only." in duplicate.text
+    voted = citizen.post(f"/ballots/{ballot}/vote", {ranks[0]: "2", ranks[1]: "1", ranks[2]: "3"})
+    assert RECEIPT.search(voted.text), voted.text
+
+    closed = officer.get(f"/staff/ballots/{ballot}")
+    closed = officer.post(f"/staff/ballots/{ballot}/close")
+    assert closed.status_code == 200
+    results = until(lambda: (r := citizen.get(f"/ballots/{ballot}/results")) and "1 vote was counted." in r.text and r)
+    assert results and "<svg" in results.text and "<table>" in results.text
+
+
+def test_signing_out_ends_the_session_at_the_provider_too(stack, people):
+    citizen = people("citizen.muscat", language="en")
+    assert "Sign out" in citizen.get("/").text
+    confirm = citizen.post("/signout")
+    assert str(confirm.url).startswith(stack.provider.issuer)
+    # Without JavaScript the provider asks to confirm; its page submits itself when it runs.
+    action = re.search(r'<form[^>]*id="op.logoutForm"[^>]*action="([^"]+)"|<form[^>]*action="([^"]+)"[^>]*id="op.logoutForm"', confirm.text)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', confirm.text))
+    back = citizen.http.post(unescape(action.group(1) or action.group(2)), data={**fields, "logout": "yes"})
+    assert str(back.url).rstrip("/") == stack.portal and "Sign in" in back.text
+    # Signing in again asks for the password: the provider's session ended as well.
+    login = citizen.http.get("/signin")
+    assert 'name="password"' in login.text
