@@ -23,7 +23,7 @@ class PortalSettings(BaseSettings):
     reporting_url: str = "http://127.0.0.1:8005"
     service_timeout_seconds: float = 10.0
 
-    oidc_issuer: str = "http://127.0.0.1:8010"
+    oidc_issuer: str = "http://127.0.0.1:8090"
     """The OpenID provider; production points at the national eID's."""
     oidc_client_id: str = "sharik-portal"
     oidc_client_secret: SecretStr = SecretStr("")
