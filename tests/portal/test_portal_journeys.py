@@ -135,6 +135,14 @@ def test_a_complaint_is_filed_triaged_resolved_and_rated(stack, people):
     rated = citizen.post(f"{case_path}/rate", {"score": "4", "comment": "Better now"})
     assert rated.status_code == 200 and "You rated the handling 4 of 5." in rated.text
 
+    # The public dashboard counts it, by governorate, from the reporting service.
+    def counted():
+        page = people(language="en").get("/dashboard")
+        return page.status_code == 200 and "<th scope=\"row\">Muscat</th>" in page.text and page
+
+    dashboard = until(counted)
+    assert dashboard and "<svg" in dashboard.text and "Ratings of complaint handling" in dashboard.text
+
 
 def test_anonymous_filing_shows_the_secret_once_and_tracking_needs_it_posted(stack, people):
     visitor = people(language="en")

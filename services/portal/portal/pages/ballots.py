@@ -1,5 +1,7 @@
 """A citizen's ballot: the ballot page, voting, the receipt, the board check and the results."""
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Form, Request
 
 from portal.api import ApiError
@@ -78,7 +80,7 @@ async def board_check(request: Request, ballot_id: str, user: MaybeUser, receipt
             errors={"receipt": _("Enter the receipt you were given when you voted.")},
         )
     try:
-        found = await request.app.state.services.get("voting", f"/ballots/{ballot_id}/board/receipts/{receipt}")
+        found = await request.app.state.services.get("voting", f"/ballots/{ballot_id}/board/receipts/{quote(receipt, safe='')}")
     except ApiError as error:
         if error.status not in (404, 422):
             raise

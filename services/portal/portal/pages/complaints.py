@@ -1,5 +1,7 @@
 """A citizen's complaints, suggestions and reports: filing, tracking, replying, reopening, rating."""
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Form, Request
 
 from portal.api import ApiError
@@ -69,9 +71,9 @@ async def track(request: Request, code: str = Form(""), secret: str = Form("")):
     services = request.app.state.services
     try:
         if secret:
-            case = await services.post("feedback", f"/complaints/track/{code}/access", json={"secret": secret})
+            case = await services.post("feedback", f"/complaints/track/{quote(code, safe='')}/access", json={"secret": secret})
         else:
-            case = await services.get("feedback", f"/complaints/track/{code}")
+            case = await services.get("feedback", f"/complaints/track/{quote(code, safe='')}")
     except ApiError as error:
         if error.status == 429:
             message = _("Too many tries. Wait a while and try again.")
@@ -87,13 +89,13 @@ async def track(request: Request, code: str = Form(""), secret: str = Form("")):
 async def reply_anonymously(request: Request, code: str = Form(""), secret: str = Form(""), message: str = Form("")):
     services = request.app.state.services
     if not message.strip():
-        case = await services.post("feedback", f"/complaints/track/{code}/access", json={"secret": secret})
+        case = await services.post("feedback", f"/complaints/track/{quote(code, safe='')}/access", json={"secret": secret})
         return render(
             request, "tracked.html", status=422, case=case, code=code, secret=secret,
             errors={"message": _("Write your reply.")},
         )
     case = await services.post(
-        "feedback", f"/complaints/track/{code}/replies", json={"message": message.strip()},
+        "feedback", f"/complaints/track/{quote(code, safe='')}/replies", json={"message": message.strip()},
         headers={"X-Tracking-Secret": secret},
     )
     return render(request, "tracked.html", case=case, code=code, secret=secret, notice=_("Your reply was sent."))

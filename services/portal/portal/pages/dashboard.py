@@ -2,9 +2,12 @@
 
 import asyncio
 
+import httpx
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from portal.api import ServiceDown
 from portal.charts import bar_chart
 from portal.places import GOVERNORATES
 from portal.web import language_of, render
@@ -17,17 +20,16 @@ STATUS_ORDER = ("submitted", "routed", "acknowledged", "in_progress", "waiting_f
 
 async def _figures(request: Request) -> dict:
     reporting = request.app.state.services
-    paths = {
-        "summary": "/transparency/summary",
-        "ballots": "/transparency/ballots",
-        "by_governorate": "/transparency/complaints/volumes?by=governorate",
-        "by_category": "/transparency/complaints/volumes?by=category",
-        "sla": "/transparency/complaints/sla",
-        "satisfaction": "/transparency/satisfaction",
-        "open_data": "/open-data",
+    calls = {
+        "summary": ("/transparency/summary", None),
+        "ballots": ("/transparency/ballots", None),
+        "by_governorate": ("/transparency/complaints/volumes", {"by": "governorate"}),
+        "sla": ("/transparency/complaints/sla", None),
+        "satisfaction": ("/transparency/satisfaction", None),
+        "open_data": ("/open-data", None),
     }
-    answers = await asyncio.gather(*(reporting.get("reporting", path) for path in paths.values()))
-    return dict(zip(paths, answers, strict=True))
+    answers = await asyncio.gather(*(reporting.get("reporting", path, params=params) for path, params in calls.values()))
+    return dict(zip(calls, answers, strict=True))
 
 
 def summary_figures(figures: dict) -> dict[str, int]:
@@ -46,7 +48,7 @@ async def dashboard(request: Request):
     figures = await _figures(request)
     language = language_of(request)
     by_governorate = [
-        (GOVERNORATES.get(row["governorate"]) or _("Not given"), row["count"], None)
+        (GOVERNORATES.get(row.get("governorate")) or _("Not given"), row["count"], None)
         for row in figures["by_governorate"]["counts"]
     ]
     statuses = (figures["summary"].get("complaints") or {}).get("by_status") or {}
@@ -76,7 +78,12 @@ async def open_data_file(request: Request, ballot_id: str, fmt: str) -> Response
     if fmt not in ("csv", "json"):
         return Response(status_code=404)
     client = request.app.state.services
-    answer = await client.client.get(f"{client.urls['reporting']}/open-data/ballots/{ballot_id}/result.{fmt}")
+    try:
+        answer = await client.client.get(f"{client.urls['reporting']}/open-data/ballots/{ballot_id}/result.{fmt}")
+    except httpx.HTTPError as error:
+        raise ServiceDown("reporting") from error
+    if answer.status_code >= 500:
+        raise ServiceDown("reporting")
     if answer.status_code != 200:
         return Response(status_code=404)
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"

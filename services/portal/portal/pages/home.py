@@ -1,5 +1,7 @@
 """Home: what is open now, near the citizen by governorate; and the language chooser."""
 
+import asyncio
+
 from fastapi import APIRouter, Form, Request
 
 from portal import i18n
@@ -27,8 +29,10 @@ async def home(request: Request, user: MaybeUser, governorate: str | None = None
         governorate = user.governorate
     if governorate not in GOVERNORATES:
         governorate = None
-    ballots = await services.get("voting", "/ballots", token=token, params={"limit": 100})
-    campaigns = await services.get("consultation", "/campaigns", token=token, params={"limit": 50})
+    ballots, campaigns = await asyncio.gather(
+        services.get("voting", "/ballots", token=token, params={"limit": 100}),
+        services.get("consultation", "/campaigns", token=token, params={"limit": 50}),
+    )
     open_ballots = [b for b in ballots if b["state"] == "open" and near(b, governorate)]
     launched = [c for c in campaigns if c["state"] == "launched"]
     return render(
