@@ -208,3 +208,72 @@ def test_signing_out_ends_the_session_at_the_provider_too(stack, people):
     # Signing in again asks for the password: the provider's session ended as well.
     login = citizen.http.get("/signin")
     assert 'name="password"' in login.text
+
+
+def muscat_time(hours_from_now: float) -> str:
+    """A datetime-local value in Muscat time (UTC+4), as the draft form takes it."""
+    return (datetime.now(UTC) + timedelta(hours=4 + hours_from_now)).strftime("%Y-%m-%dT%H:%M")
+
+
+def draft(officer: PortalSession, **fields) -> str:
+    officer.get("/staff/ballots/new")
+    page = officer.post("/staff/ballots/new", {
+        "question_ar": "سؤال", "question_en": "A question", "opens_at": muscat_time(0),
+        "closes_at": muscat_time(72), "eligibility": "open", **fields,
+    })
+    assert page.status_code == 200 and "/staff/ballots/" in str(page.url), page.text
+    return str(page.url).rsplit("/", 1)[1]
+
+
+def test_a_budget_is_drafted_by_staff_and_a_citizen_stays_within_it(stack, people):
+    officer = people("admin.mjd", language="en")
+    ballot = draft(officer, kind="budget", options="حديقة | Park | 500\nمكتبة | Library | 300\nممشى | Walkway | 200",
+                   total_budget="700", rule="greedy")
+    assert 'id="ballot-state">Open' in officer.post(f"/staff/ballots/{ballot}/open").text
+    citizen = people("citizen.muscat", language="en")
+    page = citizen.get(f"/ballots/{ballot}")
+    assert 'data-budget="700"' in page.text and "The budget is 700 rials." in page.text
+    ids = re.findall(r'name="choices" id="[^"]+" value="([^"]+)" data-cost="(\d+)"', page.text)
+    by_cost = {int(cost): option for option, cost in ids}
+    over = citizen.post(f"/ballots/{ballot}/vote", {"choices": [by_cost[500], by_cost[300]]})
+    assert over.status_code == 422 and "Your projects cost more than the budget." in over.text
+    assert RECEIPT.search(citizen.post(f"/ballots/{ballot}/vote", {"choices": [by_cost[500], by_cost[200]]}).text)
+
+
+def test_staff_import_a_roll_and_only_those_on_it_may_vote(stack, people):
+    officer = people("officer.mjd", language="en")
+    ballot = draft(officer, kind="single_choice", options="نعم | Yes\nلا | No", eligibility="roll")
+    page = officer.get(f"/staff/ballots/{ballot}")
+    assert "0 voters registered." in page.text
+    roll = "civil_number,wilayat\n12345678,bawshar\n87654321,seeb\nnot-a-number,\n"
+    imported = officer.post(f"/staff/ballots/{ballot}/roll", files={"roll": ("roll.csv", roll, "text/csv")})
+    assert imported.status_code == 200, imported.text
+    assert "2 voters registered." in imported.text and "Lines not imported:" in imported.text
+    officer.post(f"/staff/ballots/{ballot}/open")
+    citizen = people("citizen.dhofar", language="en")
+    citizen.get(f"/ballots/{ballot}")
+    options = re.findall(r'name="choice" id="[^"]+" value="([^"]+)"', citizen.page.text)
+    refused = citizen.post(f"/ballots/{ballot}/vote", {"choice": options[0]})
+    assert refused.status_code == 403 and "You are not eligible to vote in this ballot." in refused.text
+
+
+def test_staff_enter_and_approve_candidacies_of_a_constituency_election(stack, people):
+    officer = people("officer.mjd", language="en")
+    ballot = draft(officer, kind="constituency", constituencies="bawshar | 1\nsalalah | 1", eligibility="roll")
+    officer.get(f"/staff/ballots/{ballot}")
+    for name_ar, name_en, wilayat in (("سالم", "Salim", "bawshar"), ("مريم", "Maryam", "bawshar"), ("علي", "Ali", "salalah")):
+        added = officer.post(f"/staff/ballots/{ballot}/candidacies", {"wilayat": wilayat, "name_ar": name_ar, "name_en": name_en})
+        assert added.status_code == 200, added.text
+    forms = re.findall(r'action="(/staff/ballots/[^"]+/candidacies/[^"]+/decide)"', officer.page.text)
+    assert len(forms) == 3
+    missing_reason = officer.post(forms[1], {"decision": "reject"})
+    assert missing_reason.status_code == 422 and "Say why it is rejected." in missing_reason.text
+    for form in forms:
+        assert officer.post(form, {"decision": "approve"}).status_code == 200
+    assert officer.page.text.count("<td>Approved</td>") == 3
+    # The audit log is the agency admin's (and auditors') to read.
+    assert "/audit" not in officer.page.text
+    admin = people("admin.mjd", language="en")
+    assert f'href="/staff/ballots/{ballot}/audit"' in admin.get(f"/staff/ballots/{ballot}").text
+    audit = admin.get(f"/staff/ballots/{ballot}/audit")
+    assert audit.status_code == 200 and audit.text.count("<tr><td>") >= 4

@@ -128,6 +128,8 @@ def _constituencies(form: FormData, errors: dict[str, str]) -> list[dict]:
 def _eligibility(form: FormData, errors: dict[str, str]) -> dict:
     mode = form.get("eligibility") if form.get("eligibility") in ELIGIBILITY else "open"
     governorates = [g for g in form.getlist("governorates") if g in GOVERNORATES]
+    if form.get("kind") == "constituency" and mode != "roll":
+        errors["governorates"] = _("A constituency election is for those on its electoral roll.")
     if mode == "rules" and not governorates:
         errors["governorates"] = _("Choose the governorates whose residents vote.")
     return {"mode": mode, "governorates": governorates if mode == "rules" else []}

@@ -111,13 +111,14 @@ def test_a_budget_draft_reads_projects_with_their_costs_in_muscat_time():
 def test_a_constituency_draft_reads_wilayats_and_seats():
     draft = read_draft(FormData([
         ("kind", "constituency"), ("question_ar", "س"), ("question_en", "Q"), ("constituencies", "seeb | 2\nsalalah"),
-        ("opens_at", "2030-01-01T08:00"), ("closes_at", "2030-01-02T08:00"), ("eligibility", "rules"),
-        ("governorates", "muscat"), ("governorates", "dhofar"),
+        ("opens_at", "2030-01-01T08:00"), ("closes_at", "2030-01-02T08:00"), ("eligibility", "roll"),
     ]))
     assert draft.errors == {}
     assert draft.body["constituencies"] == [{"wilayat": "seeb", "governorate": "muscat", "seats": 2},
                                             {"wilayat": "salalah", "governorate": "dhofar", "seats": 1}]
-    assert draft.body["eligibility"] == {"mode": "rules", "governorates": ["muscat", "dhofar"]}
+    assert draft.body["eligibility"] == {"mode": "roll", "governorates": []}
+    open_to_all = read_draft(FormData([("kind", "constituency"), ("eligibility", "open")]))
+    assert "governorates" in open_to_all.errors
 
 
 def test_a_draft_names_its_wrong_fields():

@@ -10,6 +10,8 @@ from portal.web import gettext as _
 
 router = APIRouter(prefix="/staff/ballots")
 ROLL_MAX_BYTES = 4 * 1024 * 1024
+# The voting API's field names that the draft form shows under another id.
+FIELDS = {"eligibility": "governorates", "question": "question_ar"}
 
 
 def _staff(user: User) -> User:
@@ -51,8 +53,11 @@ async def draft_ballot(request: Request, user: SignedIn):
     except ApiError as error:
         if error.status != 422:
             raise
-        fields = error.fields() or {"kind": error.message}
-        errors = {name: _("Check this field.") for name in fields}
+        # The service names its fields (e.g. `eligibility.mode`); the form's are the first part.
+        names = {FIELDS.get(name.split(".")[0], name.split(".")[0]) for name in error.fields()} or {"kind"}
+        errors = {name: _("Check this field.") for name in names}
+        if "governorates" in errors and values.get("kind") == "constituency":
+            errors["governorates"] = _("A constituency election is for those on its electoral roll.")
         return _draft_page(request, status=422, errors=errors, values=values)
     return redirect(f"/staff/ballots/{ballot['ballot_id']}")
 
