@@ -106,11 +106,8 @@ def main() -> None:
         started.append(mongo)
         provider = oidc.start(port=free_port("127.0.0.1"))
         started.append(provider)
-        env = {}
-        for name in NAMES:
-            env |= {f"{name.upper()}_JWKS_URL": provider.jwks_url, f"{name.upper()}_JWKS_ISSUER": provider.issuer}
         services = start_services(
-            kafka_bootstrap_servers=broker.url, mongodb_url=mongo.url, env_overrides=env,
+            kafka_bootstrap_servers=broker.url, mongodb_url=mongo.url, identity=provider,
             ports={name: free_port("127.0.0.1") for name in NAMES},
         )
         started.append(services)

@@ -21,7 +21,7 @@ from devstack.process import (
     terminate_pid,
     wait_until_ready,
 )
-from devstack.services import NAMES, start_portal, start_services
+from devstack.services import start_portal, start_services
 from sharik.auth import mint_token
 
 
@@ -116,8 +116,7 @@ def run(*, with_services: bool) -> int:
         }
         if with_services:
             services = start_services(
-                kafka_bootstrap_servers=kafka_process.url, mongodb_url=store_process.url,
-                env_overrides=jwks_env(provider),
+                kafka_bootstrap_servers=kafka_process.url, mongodb_url=store_process.url, identity=provider
             )
             urls |= {name: f"{url}/docs" for name, url in services.urls.items()}
             portal = start_portal(
@@ -146,16 +145,6 @@ def run(*, with_services: bool) -> int:
         stop_all(reversed(infra))
         supervisor.unlink(missing_ok=True)
     return 0
-
-
-def jwks_env(provider: oidc.OpenIDProvider) -> dict[str, str]:
-    """Each service verifies the provider's tokens (the portal's users) against its JWKS,
-    beside the dev key's tokens printed below."""
-    env = {}
-    for name in NAMES:
-        env[f"{name.upper()}_JWKS_URL"] = provider.jwks_url
-        env[f"{name.upper()}_JWKS_ISSUER"] = provider.issuer
-    return env
 
 
 def prepare() -> None:

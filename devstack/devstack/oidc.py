@@ -3,8 +3,9 @@ oidc-provider (a certified OpenID implementation), run by devstack/oidc/provider
 with the demo users of devstack/oidc/demo-users.json and Sharik's own login page.
 
 Its packages are installed with `npm ci` from the committed lock file into the cache,
-keyed by the lock file's digest; its signing keys (a JWKS with private keys) are kept
-in the state dir, and `rotate_keys` adds a new signing key while the provider runs."""
+keyed by the lock file's digest. The provider makes its signing keys (a JWKS with
+private keys, kept in the state dir) on first start, and `rotate_keys` has it sign
+with a new key while it runs."""
 
 import json
 import os
@@ -18,8 +19,6 @@ from functools import cache
 from pathlib import Path
 
 import httpx
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 from devstack import process
 from devstack.keys import kept
@@ -84,7 +83,6 @@ class OpenIDProvider:
     issuer: str
     client_id: str
     client_secret: str
-    keys_file: Path
     audience: str = AUDIENCE
     users: tuple[DemoUser, ...] = field(default_factory=demo_users)
     password: str = field(default_factory=demo_password)
@@ -102,15 +100,16 @@ class OpenIDProvider:
         return next(user for user in self.users if user.username == username)
 
     def rotate_keys(self, timeout: float = 10) -> str:
-        """Sign with a new key from now on (the previous ones stay published); return its kid."""
-        kid = rotate_keys(self.keys_file)
-        self.process.popen.send_signal(signal.SIGHUP)
+        """Sign with a new ES256 key from now on (the previous ones stay published, up to
+        KEPT_KEYS); return its kid once the provider publishes it."""
+        before = set(published_kids(self.jwks_url))
+        self.process.popen.send_signal(signal.SIGUSR2)
         deadline = time.monotonic() + timeout
-        while kid not in published_kids(self.jwks_url):
+        while not (new := [kid for kid in published_kids(self.jwks_url) if kid not in before]):
             if time.monotonic() > deadline:
-                raise StartError(f"the provider did not publish key {kid} within {timeout:.0f}s")
+                raise StartError(f"the provider published no new key within {timeout:.0f}s")
             time.sleep(0.1)
-        return kid
+        return new[0]
 
     def stop(self, timeout: float = 10) -> None:
         self.process.stop(timeout=timeout)
@@ -136,37 +135,6 @@ def node_modules() -> Path:
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)  # a concurrent run installed it first
     return target / "node_modules"
-
-
-def new_jwks() -> bytes:
-    """A key set with one ES256 and one RS256 signing key, each with a kid."""
-    return json.dumps({"keys": [_new_ec_jwk(), _new_rsa_jwk()]}).encode()
-
-
-def _new_ec_jwk() -> dict:
-    jwk = json.loads(ECAlgorithm.to_jwk(ec.generate_private_key(ec.SECP256R1())))
-    jwk.pop("key_ops", None)  # PyJWT marks private keys "sign"; the published half verifies
-    return {**jwk, "kid": f"es256-{secrets.token_hex(6)}", "alg": "ES256", "use": "sig"}
-
-
-def _new_rsa_jwk() -> dict:
-    jwk = json.loads(RSAAlgorithm.to_jwk(rsa.generate_private_key(public_exponent=65537, key_size=2048)))
-    jwk.pop("key_ops", None)
-    return {**jwk, "kid": f"rs256-{secrets.token_hex(6)}", "alg": "RS256", "use": "sig"}
-
-
-def rotate_keys(keys_file: Path) -> str:
-    """Put a new ES256 key first in `keys_file` (the provider signs with the first key of
-    a type), keep the previous ES256 keys up to KEPT_KEYS, and return the new kid."""
-    keys = json.loads(keys_file.read_text())["keys"]
-    new = _new_ec_jwk()
-    ec_keys = [key for key in keys if key["kty"] == "EC"][: KEPT_KEYS - 1]
-    others = [key for key in keys if key["kty"] != "EC"]
-    tmp = keys_file.with_name(f".{keys_file.name}.{os.getpid()}")
-    tmp.write_text(json.dumps({"keys": [new, *ec_keys, *others]}))
-    tmp.chmod(0o600)
-    tmp.rename(keys_file)
-    return new["kid"]
 
 
 def published_kids(jwks_url: str) -> list[str]:
@@ -199,10 +167,7 @@ def launch(
     loopback port. The keys, client secret and cookie keys are kept in the state dir."""
     issuer = f"http://127.0.0.1:{port}"
     keys_file = keys_file or state_dir() / "keys" / "oidc-jwks.json"
-    if not keys_file.exists():
-        keys_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        keys_file.write_bytes(new_jwks())
-        keys_file.chmod(0o600)
+    keys_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     client_secret = kept("oidc-client-secret", lambda: secrets.token_urlsafe(32).encode()).decode()
     client = {
         "client_id": CLIENT_ID,
@@ -216,6 +181,7 @@ def launch(
         "OIDC_PORT": str(port),
         "OIDC_ISSUER": issuer,
         "OIDC_KEYS_FILE": str(keys_file),
+        "OIDC_KEPT_KEYS": str(KEPT_KEYS),
         "OIDC_USERS_FILE": str(USERS_FILE),
         "OIDC_CLIENTS": json.dumps([client]),
         "OIDC_AUDIENCE": audience,
@@ -225,7 +191,7 @@ def launch(
         f"oidc-{port}", ["node", str(SOURCE / "provider.mjs")], url=issuer, ports=(port,),
         answers=lambda: answers(issuer), env=env,
     )
-    return OpenIDProvider(started, issuer, CLIENT_ID, client_secret, keys_file, audience)
+    return OpenIDProvider(started, issuer, CLIENT_ID, client_secret, audience)
 
 
 def answers(issuer: str) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 
 from devstack.keys import dev_keys, dev_pseudonym_key
+from devstack.oidc import OpenIDProvider
 from devstack.process import Process, StartError, launch, stop_all, wait_until_ready
 
 NAMES = ("consultation", "feedback", "voting", "notifier", "reporting")
@@ -32,9 +33,19 @@ class Services:
 
 
 def service_env(
-    name: str, *, port: int, kafka_bootstrap_servers: str, mongodb_url: str, smtp_host: str, smtp_port: int
+    name: str,
+    *,
+    port: int,
+    kafka_bootstrap_servers: str,
+    mongodb_url: str,
+    smtp_host: str,
+    smtp_port: int,
+    identity: OpenIDProvider | None = None,
 ) -> dict[str, str]:
-    """Return the environment variables configuring service `name` for the dev stack."""
+    """Return the environment variables configuring service `name` for the dev stack.
+
+    With `identity`, the service also accepts that provider's tokens (by its JWKS);
+    the dev key's tokens stay accepted either way."""
     prefix = name.upper() + "_"
     env = {
         "HTTP_HOST": "127.0.0.1",
@@ -46,6 +57,8 @@ def service_env(
         "JWT_PUBLIC_KEY": dev_keys()[1],
         "PSEUDONYM_KEY": dev_pseudonym_key(),
     }
+    if identity:
+        env |= {"JWKS_URL": identity.jwks_url, "JWKS_ISSUER": identity.issuer, "JWT_AUDIENCE": identity.audience}
     if name == "notifier":
         env |= {"SMTP_HOST": smtp_host, "SMTP_PORT": str(smtp_port)}
     return {prefix + key: value for key, value in env.items()}
@@ -61,11 +74,13 @@ def start_services(
     env_overrides: Mapping[str, str] | None = None,
     bin_dir: Path | None = None,
     timeout: float = 90,
+    identity: OpenIDProvider | None = None,
 ) -> Services:
     """Start the five services (logs in <state>/logs) and return once every /readyz answers 200.
 
     `env_overrides` (full names, e.g. VOTING_ENVIRONMENT) win over the defaults;
-    `bin_dir` holds the console scripts, by default this interpreter's own.
+    `bin_dir` holds the console scripts, by default this interpreter's own; with
+    `identity` the services accept that OpenID provider's tokens beside the dev key's.
     """
     ports = {**DEFAULT_PORTS, **(ports or {})}
     bin_dir = bin_dir or Path(sys.executable).parent
@@ -77,7 +92,7 @@ def start_services(
                 raise StartError(f"{script} not found: is sharik-{name} installed in this environment?")
             env = service_env(
                 name, port=ports[name], kafka_bootstrap_servers=kafka_bootstrap_servers,
-                mongodb_url=mongodb_url, smtp_host=smtp_host, smtp_port=smtp_port,
+                mongodb_url=mongodb_url, smtp_host=smtp_host, smtp_port=smtp_port, identity=identity,
             )
             url = f"http://127.0.0.1:{ports[name]}"
             processes[name] = launch(

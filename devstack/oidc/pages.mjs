@@ -106,7 +106,7 @@ export function loginPage(lang, { action, username = '', failed = false }) {
 ${error}
 <form method="post" action="${escape(withLang(action, lang))}">
 <label for="username">${escape(text.username)}</label>
-<input id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${escape(username)}"${described}>
+<input id="username" name="username" dir="auto" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${escape(username)}"${described}>
 <label for="password">${escape(text.password)}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${described}>
 <button type="submit">${escape(text.submit)}</button>

@@ -4,20 +4,25 @@
 //
 // Configured by the environment (devstack/devstack/oidc.py sets it):
 //   OIDC_NODE_MODULES                  where `npm ci` installed package-lock.json
-//   OIDC_PORT, OIDC_ISSUER             where it listens (127.0.0.1) and the issuer URL
-//   OIDC_KEYS_FILE                     JWKS with private keys; the first key of each type signs
+//   OIDC_HOST, OIDC_PORT               where it listens (default 127.0.0.1:8090)
+//   OIDC_ISSUER                        the issuer URL, as browsers reach it
+//   OIDC_KEYS_FILE                     JWKS with private keys, made on first start; the
+//                                      first key of each type signs
+//   OIDC_KEPT_KEYS                     ES256 keys still published after a rotation (default 3)
 //   OIDC_USERS_FILE                    the demo users (devstack/oidc/demo-users.json)
 //   OIDC_CLIENTS                       JSON list of clients (client_id, client_secret,
 //                                      redirect_uris, post_logout_redirect_uris,
 //                                      loopback_paths: any 127.0.0.1 port allowed on these paths)
 //   OIDC_AUDIENCE                      the access tokens' aud (default "sharik")
 //   OIDC_COOKIE_KEYS                   comma-separated secrets signing the provider's cookies
-// SIGHUP re-reads the keys file, so keys rotate without a restart; sessions, codes and
-// grants survive it because the memory adapter's storage is shared by every instance.
+// Keys rotate without a restart: SIGUSR2 puts a new ES256 key first (it signs from then
+// on; the previous ones stay published so tokens signed with them stay valid), SIGHUP
+// re-reads a keys file changed by hand. Sessions, codes and grants survive both, since
+// the memory adapter's storage is shared by every Provider instance of the process.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { page, loginPage, logoutPage, loggedOutPage, errorPage, language } from './pages.mjs';
@@ -27,7 +32,7 @@ const env = process.env;
 const { default: Provider } = await import(
   pathToFileURL(join(env.OIDC_NODE_MODULES, 'oidc-provider', 'lib', 'index.js')).href
 );
-const port = Number(env.OIDC_PORT || 8080);
+const port = Number(env.OIDC_PORT || 8090);
 const issuer = env.OIDC_ISSUER || `http://127.0.0.1:${port}`;
 const audience = env.OIDC_AUDIENCE || 'sharik';
 const resource = 'urn:sharik:services';
@@ -214,8 +219,33 @@ function interactionRoutes(provider) {
   };
 }
 
+function newKey(type) {
+  const { privateKey } = type === 'EC'
+    ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const alg = type === 'EC' ? 'ES256' : 'RS256';
+  return { ...privateKey.export({ format: 'jwk' }), kid: `${alg.toLowerCase()}-${randomBytes(6).toString('hex')}`, alg, use: 'sig' };
+}
+
+function writeKeys(jwks) {
+  const temporary = `${env.OIDC_KEYS_FILE}.${process.pid}`;
+  writeFileSync(temporary, JSON.stringify(jwks), { mode: 0o600 });
+  renameSync(temporary, env.OIDC_KEYS_FILE); // atomic: never half a key set
+}
+
+function readKeys() {
+  if (!existsSync(env.OIDC_KEYS_FILE)) writeKeys({ keys: [newKey('EC'), newKey('RSA')] });
+  return JSON.parse(readFileSync(env.OIDC_KEYS_FILE, 'utf8'));
+}
+
+function rotateKeys() {
+  const { keys } = readKeys();
+  const kept = keys.filter((key) => key.kty === 'EC').slice(0, Number(env.OIDC_KEPT_KEYS || 3) - 1);
+  writeKeys({ keys: [newKey('EC'), ...kept, ...keys.filter((key) => key.kty !== 'EC')] });
+}
+
 function build() {
-  const jwks = JSON.parse(readFileSync(env.OIDC_KEYS_FILE, 'utf8'));
+  const jwks = readKeys();
   const provider = new Provider(issuer, configuration(jwks));
   const loopbackPaths = new Map(clients.map((client) => [client.client_id, client.loopback_paths || []]));
   for (const method of ['redirectUriAllowed', 'postLogoutRedirectUriAllowed']) {
@@ -229,16 +259,19 @@ function build() {
 }
 
 let current = build();
-process.on('SIGHUP', () => {
+function reload(change) {
   try {
+    change();
     current = build();
-    console.log(`keys reloaded: ${current.kids.join(', ')}`);
+    console.log(`keys: ${current.kids.join(', ')}`);
   } catch (error) {
-    console.error(`keys not reloaded, keeping the previous ones: ${error.message}`);
+    console.error(`keys not changed, keeping the previous ones: ${error.message}`);
   }
-});
+}
+process.on('SIGHUP', () => reload(() => {}));
+process.on('SIGUSR2', () => reload(rotateKeys));
 process.on('SIGTERM', () => process.exit(0));
 
-createServer((req, res) => current.handle(req, res)).listen(port, '127.0.0.1', () => {
+createServer((req, res) => current.handle(req, res)).listen(port, env.OIDC_HOST || '127.0.0.1', () => {
   console.log(`OpenID provider ${issuer} (keys ${current.kids.join(', ')})`);
 });

@@ -7,7 +7,7 @@ import jsonschema
 
 # The Compose Specification's own schema, vendored (see compose-spec.SOURCE.md).
 SCHEMA_PATH = pathlib.Path(__file__).with_name("compose-spec.json")
-INFRASTRUCTURE = {"kafka": "apache/kafka:4.1.1", "mongo": "mongo:7", "mailpit": "axllent/mailpit"}
+INFRASTRUCTURE = {"kafka": "apache/kafka:4.1.1", "mongo": "mongo:7", "mailpit": "axllent/mailpit", "oidc": "node:22"}
 ONE_SHOT = {"keys"}  # jobs the services wait to complete, rather than to be healthy
 WEB = {"portal"}  # the web face: no broker, no store, it calls the five services over HTTP
 

@@ -1,6 +1,9 @@
 """The services accept the real provider's access tokens, verified against its JWKS:
 through a running service, across a key rotation at the provider, and during an outage."""
 
+import json
+import signal
+import time
 from datetime import date
 
 import jwt
@@ -104,5 +107,23 @@ def test_keys_rotated_at_the_provider_are_picked_up_without_restarting_the_verif
             provider.rotate_keys()
         with pytest.raises(Unauthenticated, match="unknown key"):
             provider_verifier(provider).verify(before)  # its key is no longer published
+    finally:
+        provider.stop()
+
+
+def test_a_keys_file_changed_by_hand_is_read_again_on_sighup(tmp_path):
+    keys_file = tmp_path / "jwks.json"
+    provider = oidc.start(port=free_port("127.0.0.1"), keys_file=keys_file)
+    try:
+        keys = json.loads(keys_file.read_text())["keys"]
+        assert {key["kty"] for key in keys} == {"EC", "RSA"}
+        keys_file.write_text(json.dumps({"keys": [key for key in keys if key["kty"] == "EC"]}))
+        provider.process.popen.send_signal(signal.SIGHUP)
+        expected = [key["kid"] for key in keys if key["kty"] == "EC"]
+        deadline = time.monotonic() + 10
+        while oidc.published_kids(provider.jwks_url) != expected:
+            assert time.monotonic() < deadline, oidc.published_kids(provider.jwks_url)
+            time.sleep(0.1)
+        assert flow.sign_in(provider, "auditor")["access_token"]  # signing goes on
     finally:
         provider.stop()

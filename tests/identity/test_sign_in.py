@@ -24,7 +24,9 @@ def test_discovery_names_the_endpoints_and_requires_s256(oidc_provider):
     assert discovery["jwks_uri"] == oidc_provider.jwks_url
     assert discovery["code_challenge_methods_supported"] == ["S256"]
     assert discovery["end_session_endpoint"] == f"{oidc_provider.issuer}/session/end"
-    assert {key["kid"] for key in httpx.get(oidc_provider.jwks_url).json()["keys"]}
+    published = httpx.get(oidc_provider.jwks_url).json()["keys"]
+    assert {key["kty"] for key in published} == {"EC", "RSA"} and all(key["kid"] for key in published)
+    assert not [key for key in published if {"d", "p", "q"} & set(key)]  # public halves only
 
 
 @pytest.mark.parametrize(

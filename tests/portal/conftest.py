@@ -36,8 +36,6 @@ def stack(kafka_bootstrap_servers, mongodb_url, smtp_sink, oidc_provider, tokens
         overrides[f"{prefix}_MONGODB_DATABASE"] = f"portal_{run}_{name}"
         overrides[f"{prefix}_CONSUMER_GROUP"] = f"portal.{run}.{name}"
         overrides[f"{prefix}_OUTBOX_POLL_SECONDS"] = "0.2"
-        overrides[f"{prefix}_JWKS_URL"] = oidc_provider.jwks_url
-        overrides[f"{prefix}_JWKS_ISSUER"] = oidc_provider.issuer
     services = start_services(
         kafka_bootstrap_servers=kafka_bootstrap_servers,
         mongodb_url=mongodb_url,
@@ -45,6 +43,7 @@ def stack(kafka_bootstrap_servers, mongodb_url, smtp_sink, oidc_provider, tokens
         smtp_port=smtp_sink.port,
         ports={name: free_port("127.0.0.1") for name in NAMES},
         env_overrides=overrides,
+        identity=oidc_provider,
     )
     try:
         response = httpx.post(

@@ -7,7 +7,8 @@ from typing import Literal
 from sharik.errors import Forbidden
 
 Role = Literal[
-    "citizen", "officer", "agency_admin", "moderator", "jury", "auditor", "alert_authority", "operator"
+    "citizen", "officer", "agency_admin", "confidential_team", "moderator", "jury", "auditor", "alert_authority",
+    "operator",
 ]
 STAFF_ROLES: frozenset[str] = frozenset({"officer", "agency_admin"})
 
