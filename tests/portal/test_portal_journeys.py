@@ -143,6 +143,29 @@ def test_a_complaint_is_filed_triaged_resolved_and_rated(stack, people):
     dashboard = until(counted)
     assert dashboard and "<svg" in dashboard.text and "Ratings of complaint handling" in dashboard.text
 
+    # Not resolved after all: the citizen reopens it, with a reason.
+    citizen.get(case_path)
+    empty = citizen.post(f"{case_path}/reopen", {"reason": " "})
+    assert empty.status_code == 422 and 'id="reason-error"' in empty.text
+    reopened = citizen.post(f"{case_path}/reopen", {"reason": "The queue is long again."})
+    assert reopened.status_code == 200 and "In progress" in reopened.text
+
+
+def test_staff_keep_internal_notes_and_hand_back_what_is_not_theirs(stack, tokens, people):
+    filed = httpx.post(f"{stack.services['feedback']}/complaints", headers=tokens.citizen(), json={
+        "kind": "complaint", "agency": AGENCY, "category": "office-service", "description": "Rude answer at the desk.",
+    }).json()
+    officer = people("officer.mjd", language="en")
+    case = f"/staff/complaints/{filed['complaint_id']}"
+    officer.get(case)
+    noted = officer.post(f"{case}/notes", {"text": "Ask the branch manager."})
+    assert noted.status_code == 200 and "Ask the branch manager." in noted.text
+    without_reason = officer.post(f"{case}/hand-back", {"reason": ""})
+    assert without_reason.status_code == 422 and 'id="hand_back-error"' in without_reason.text
+    handed = officer.post(f"{case}/hand-back", {"reason": "This is the municipality's."})
+    assert handed.status_code == 200 and str(handed.url).endswith("/staff/complaints")
+    assert filed["tracking_code"] not in handed.text
+
 
 def test_anonymous_filing_shows_the_secret_once_and_tracking_needs_it_posted(stack, people):
     visitor = people(language="en")
@@ -277,3 +300,27 @@ def test_staff_enter_and_approve_candidacies_of_a_constituency_election(stack, p
     assert f'href="/staff/ballots/{ballot}/audit"' in admin.get(f"/staff/ballots/{ballot}").text
     audit = admin.get(f"/staff/ballots/{ballot}/audit")
     assert audit.status_code == 200 and audit.text.count("<tr><td>") >= 4
+
+
+def test_an_operator_routes_a_case_from_triage_and_admins_see_escalations(stack, tokens, people):
+    filed = httpx.post(f"{stack.services['feedback']}/complaints", headers=tokens.citizen(), json={
+        "kind": "complaint", "category": "street-lights", "description": "The lights on our street are out.",
+    })
+    assert filed.status_code == 201, filed.text
+    operator = people("operator", language="en")
+    triage = operator.get("/staff/triage")
+    assert triage.status_code == 200 and "The lights on our street are out." in triage.text
+    complaint_id = filed.json()["complaint_id"]
+    action = f"/staff/triage/{complaint_id}/route"
+    assert f'action="{action}"' in triage.text
+    wrong = operator.post(action, {"agency": "Not A Slug", "unit": "x"})
+    assert wrong.status_code == 422 and "Give the agency and unit as short ids" in wrong.text
+    routed = operator.post(action, {"agency": AGENCY, "unit": "customer-service"})
+    assert routed.status_code == 200 and complaint_id not in routed.text
+
+    officer = people("officer.mjd", language="en")
+    assert filed.json()["tracking_code"] in officer.get("/staff/complaints", unit="customer-service").text
+    assert "Only agency admins and operators" in officer.get("/staff/complaints", sla="breached").text
+    admin = people("admin.mjd", language="en")
+    assert admin.get("/staff/escalations").status_code == 200
+    assert admin.get("/staff/complaints", sla="breached").status_code == 200
