@@ -6,7 +6,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from fastapi import Depends, Request
@@ -144,7 +144,12 @@ def redirect(url: str) -> RedirectResponse:
 
 
 def sign_in_redirect(request: Request) -> RedirectResponse:
-    return RedirectResponse("/signin?next=" + quote(request.url.path), status_code=303)
+    """To the provider and back: to this page, or for a form, to the page that sent it."""
+    back = request.url.path
+    if request.method != "GET":
+        referer = urlsplit(request.headers.get("referer", ""))
+        back = referer.path if referer.netloc == request.url.netloc and referer.path else "/"
+    return RedirectResponse("/signin?next=" + quote(back), status_code=303)
 
 
 def safe_next(target: str | None) -> str:

@@ -137,3 +137,11 @@ def test_a_chart_reads_right_to_left_in_arabic():
     assert 'x="0" y="20" text-anchor="start"' in english and "Park" in english
     # The longest bar takes the whole span; the others are in proportion.
     assert 'width="330.0"' in arabic and 'width="110.0"' in arabic
+
+
+def test_a_form_sent_after_the_session_ended_signs_in_and_returns_to_its_page():
+    client = portal()
+    token = csrf(client.get("/ballots/b1"))
+    sent = client.post("/ballots/b1/vote", data={"csrf_token": token, "choices": "park"},
+                       headers={"referer": "http://testserver/ballots/b1"})
+    assert sent.status_code == 303 and sent.headers["location"] == "/signin?next=/ballots/b1"
