@@ -33,7 +33,16 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return i18n.translations(_language.get()).ngettext(singular, plural, n)
 
 
-TEMPLATES.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
+def _pgettext(context: str, message: str) -> str:
+    return i18n.translations(_language.get()).pgettext(context, message)
+
+
+def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return i18n.translations(_language.get()).npgettext(context, singular, plural, n)
+
+
+# Contexts (pgettext) where Arabic needs them: a ballot is "مغلق", a complaint "مغلقة".
+TEMPLATES.env.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
 TEMPLATES.env.globals["localized"] = lambda text: i18n.localized(text, _language.get())
 
 

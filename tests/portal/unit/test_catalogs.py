@@ -24,11 +24,13 @@ def test_every_message_in_the_templates_and_code_has_an_arabic_translation(tmp_p
         cwd=PORTAL, check=True,
     )
     with extracted.open("rb") as pot:
-        wanted = {m.id for m in read_po(pot) if m.id}
+        wanted = {(m.context, m.id) for m in read_po(pot) if m.id}
     arabic = catalog("ar")
-    translated = {m.id for m in arabic if m.id and (all(m.string) if isinstance(m.id, tuple) else m.string)}
+    translated = {
+        (m.context, m.id) for m in arabic if m.id and (all(m.string) if isinstance(m.id, tuple) else m.string)
+    }
     assert wanted - translated == set()
-    assert wanted <= {m.id for m in catalog("en") if m.id}
+    assert wanted <= {(m.context, m.id) for m in catalog("en") if m.id}
 
 
 def test_arabic_plurals_have_six_forms():

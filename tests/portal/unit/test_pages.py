@@ -145,3 +145,12 @@ def test_a_form_sent_after_the_session_ended_signs_in_and_returns_to_its_page():
     sent = client.post("/ballots/b1/vote", data={"csrf_token": token, "choices": "park"},
                        headers={"referer": "http://testserver/ballots/b1"})
     assert sent.status_code == 303 and sent.headers["location"] == "/signin?next=/ballots/b1"
+
+
+def test_arabic_words_agree_with_what_they_describe():
+    """A closed ballot is "مغلق", a closed complaint "مغلقة" (gettext contexts)."""
+    from portal.i18n import translations
+
+    arabic = translations("ar")
+    assert arabic.pgettext("ballot", "Closed") == "مغلق"
+    assert arabic.pgettext("complaint", "Closed") == "مغلقة"
