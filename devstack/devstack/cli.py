@@ -128,10 +128,11 @@ def run(*, with_services: bool) -> int:
         print(f"{'mail':>13}  {state_dir() / 'mail'}\n{'logs':>13}  {state_dir() / 'logs'}")
         print(f"\nOpenID client {provider.client_id!r}, secret {provider.client_secret!r}")
         print(oidc.describe_users())
-        if portal:
-            print(f"\n{'portal':>13}  {portal.url}   (sign in with a demo user above)")
         if services:
             after_start(services.urls)
+        if portal:
+            # Last, so it is the line in view: where people start.
+            print(f"{'portal':>13}  {portal.url}   (sign in with a demo user above)")
         print("running; Ctrl-C stops everything", flush=True)
         if watch(infra + list(services.processes.values() if services else []) + ([portal] if portal else [])):
             return 1
