@@ -20,12 +20,20 @@ BALLOT = {
     "total_budget": 600, "max_projects": None, "budget_limit": True, "constituencies": [],
     "eligibility": {"mode": "open", "governorates": [], "wilayats": []},
 }
+CAMPAIGN = {
+    "campaign_id": "c1", "agency": "mjd", "kind": "poll", "state": "launched",
+    "title": {"ar": "معاً نتقدم", "en": "Together We Progress"}, "summary": {"ar": "ملخص", "en": "Summary"},
+    "opens_at": "2026-01-01T00:00:00+00:00", "closes_at": "2099-01-01T00:00:00+00:00", "launched_at": None,
+}
+DHOFAR_ONLY = {**BALLOT, "ballot_id": "b2", "question": {"ar": "سؤال ظفار", "en": "Dhofar's question"},
+               "eligibility": {"mode": "rules", "governorates": ["dhofar"], "wilayats": []}}
 CATEGORIES = [{"agency": "mjd", "category": "website", "name": {"ar": "موقعنا", "en": "Our website"}}]
 
 
 def answers(request: httpx.Request) -> httpx.Response:
     routes = {
-        "/ballots": [BALLOT], "/ballots/b1": BALLOT, "/campaigns": [], "/categories": CATEGORIES,
+        "/ballots": [BALLOT, DHOFAR_ONLY], "/ballots/b1": BALLOT, "/campaigns": [CAMPAIGN], "/campaigns/c1": CAMPAIGN,
+        "/categories": CATEGORIES,
     }
     if request.url.path in routes:
         return httpx.Response(200, json=routes[request.url.path])
@@ -154,3 +162,16 @@ def test_arabic_words_agree_with_what_they_describe():
     arabic = translations("ar")
     assert arabic.pgettext("ballot", "Closed") == "مغلق"
     assert arabic.pgettext("complaint", "Closed") == "مغلقة"
+
+
+def test_home_shows_what_is_open_near_the_chosen_governorate():
+    everywhere = portal().get("/")
+    assert "سؤال ظفار" in everywhere.text and "معاً نتقدم" in everywhere.text
+    muscat = portal().get("/", params={"governorate": "muscat"})
+    assert "سؤال ظفار" not in muscat.text and "أي المشاريع؟" in muscat.text
+    assert '<option value="muscat" selected>' in muscat.text
+
+
+def test_a_campaign_page_shows_what_the_consultation_api_has():
+    page = portal().get("/campaigns/c1", headers={"cookie": "lang=en"})
+    assert page.status_code == 200 and "<h1>Together We Progress</h1>" in page.text
