@@ -21,7 +21,7 @@ from devstack.process import (
     terminate_pid,
     wait_until_ready,
 )
-from devstack.services import start_services
+from devstack.services import start_portal, start_services
 from sharik.auth import mint_token
 
 
@@ -104,6 +104,7 @@ def run(*, with_services: bool) -> int:
         signal.signal(stop_signal, signal.default_int_handler)
     infra: list[Process] = []  # filled as they start, so Ctrl-C at any moment stops what runs
     services = None
+    portal = None
     try:
         prepare()
         provider = oidc.launch()
@@ -122,6 +123,10 @@ def run(*, with_services: bool) -> int:
                 kafka_bootstrap_servers=kafka_process.url, mongodb_url=store_process.url, identity=provider
             )
             urls |= {name: f"{url}/docs" for name, url in services.urls.items()}
+            portal = start_portal(
+                services.urls, issuer=provider.issuer, client_id=provider.client_id,
+                client_secret=provider.client_secret,
+            )
         for name, url in urls.items():
             print(f"{name:>13}  {url}")
         print(f"{'mail':>13}  {state_dir() / 'mail'}\n{'logs':>13}  {state_dir() / 'logs'}")
@@ -129,12 +134,17 @@ def run(*, with_services: bool) -> int:
         print(oidc.describe_users())
         if services:
             after_start(services.urls)
+        if portal:
+            # Last, so it is the line in view: where people start.
+            print(f"{'portal':>13}  {portal.url}   (sign in with a demo user above)")
         print("running; Ctrl-C stops everything", flush=True)
-        if watch(infra + list(services.processes.values() if services else [])):
+        if watch(infra + list(services.processes.values() if services else []) + ([portal] if portal else [])):
             return 1
     except KeyboardInterrupt:
         print("\nstopping…", flush=True)
     finally:
+        if portal:
+            stop_all([portal])
         if services:
             services.stop()
         stop_all(reversed(infra))

@@ -116,3 +116,52 @@ def is_ready(url: str) -> bool:
         return httpx.get(f"{url}/readyz", timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+PORTAL_PORT = 8000
+
+
+def portal_env(
+    service_urls: Mapping[str, str], *, port: int, issuer: str, client_id: str, client_secret: str
+) -> dict[str, str]:
+    """The portal's environment: where the five services and the OpenID provider are.
+
+    Cookies may travel over plain http here, since the devstack serves on loopback only."""
+    env = {
+        "PORTAL_HTTP_HOST": "127.0.0.1",
+        "PORTAL_HTTP_PORT": str(port),
+        "PORTAL_ENVIRONMENT": "dev",
+        "PORTAL_OIDC_ISSUER": issuer,
+        "PORTAL_OIDC_CLIENT_ID": client_id,
+        "PORTAL_OIDC_CLIENT_SECRET": client_secret,
+        "PORTAL_SECURE_COOKIES": "false",
+    }
+    return env | {f"PORTAL_{name.upper()}_URL": url for name, url in service_urls.items()}
+
+
+def start_portal(
+    service_urls: Mapping[str, str],
+    *,
+    issuer: str,
+    client_id: str,
+    client_secret: str,
+    port: int = PORTAL_PORT,
+    env_overrides: Mapping[str, str] | None = None,
+    bin_dir: Path | None = None,
+    timeout: float = 60,
+) -> Process:
+    """Start the portal (logs in <state>/logs) and return once its /readyz answers 200."""
+    script = (bin_dir or Path(sys.executable).parent) / "sharik-portal"
+    if not script.exists():
+        raise StartError(f"{script} not found: is sharik-portal installed in this environment?")
+    env = portal_env(service_urls, port=port, issuer=issuer, client_id=client_id, client_secret=client_secret)
+    url = f"http://127.0.0.1:{port}"
+    process = launch(
+        f"portal-{port}", [str(script)], url=url, ports=(port,), answers=lambda: is_ready(url),
+        env={**env, **(env_overrides or {}), "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        return wait_until_ready(process, timeout=timeout)
+    except BaseException:
+        stop_all([process])
+        raise
