@@ -34,6 +34,7 @@ class SurveyStore(AggregateStore[Survey]):
     async def create_indexes(self) -> None:
         await self.collection.create_index([("agency", ASCENDING), ("created_at", ASCENDING)])
         await self.collection.create_index([("questionnaire.campaign_id", ASCENDING)])
+        await self.collection.create_index([("published_at", ASCENDING)])  # the public listing, every agency
         await self.responses.create_index([("survey_id", ASCENDING), ("respondent", ASCENDING)], unique=True)
         await self.responses.create_index([("survey_id", ASCENDING), ("status", ASCENDING)])
 
