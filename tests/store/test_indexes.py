@@ -95,6 +95,9 @@ async def feedback(db: AsyncDatabase) -> Calls:
         "ComplaintStore.comparable": lambda: complaints.comparable(
             agency="mtcit", category="roads", confidential=False, since=NOW - timedelta(days=7), until=NOW, limit=50
         ),
+        "ComplaintStore.comparable, confidential": lambda: complaints.comparable(
+            agency="mtcit", category="roads", confidential=True, since=NOW - timedelta(days=7), until=NOW, limit=50
+        ),
         "ComplaintStore.in_triage": lambda: complaints.in_triage(limit=50),
         "ReporterIdentities.of": lambda: identities.of("c-1"),
         "ReporterIdentities.filed_by": lambda: identities.filed_by("reporter-1"),
@@ -326,7 +329,7 @@ async def voting(db: AsyncDatabase) -> Calls:
         "AuditLog.read, an agency admin, one ballot": lambda: audit.read(ballot_id="ballot-1", by=admin, limit=50),
         "RunningTally.catch_up (after sealing)": sealed_and_counted,
         "RunningTally.merged": lambda: tally.merged("ballot-2"),
-        "OutboxRelay.drain (ballots, ballot box)": lambda: relay(db, "ballots", "ballot_box"),
+        "OutboxRelay.drain (ballots)": lambda: relay(db, "ballots"),
     }
 
 
