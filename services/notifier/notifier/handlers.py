@@ -99,6 +99,7 @@ class DeliveryHandlers:
             total_votes=event.total_votes,
             outcome=event.outcome,
             winners=event.winners,
+            rule=event.rule,
         )
         await self._fan_out(envelope, topic="results", agency=event.agency, notice=notice)
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 
+from babel import Locale
+
 Language = Literal["ar", "en"]
 
 # Oman keeps UTC+4 all year (no daylight saving), so a fixed offset is exact.
@@ -48,6 +50,16 @@ class ResultNotice:
     total_votes: int
     outcome: Literal["winner", "tie", "no_votes"]
     winners: tuple[str, ...]
+    rule: str | None = None
+    """The counting rule; only under plurality is every valid vote in exactly one count."""
+
+    @property
+    def write_ins(self) -> int:
+        """Votes for answers the voters wrote in. The event counts them in `total_votes`
+        but lists only the options, so under plurality they are what the options leave."""
+        if self.rule not in (None, "plurality"):
+            return 0
+        return max(0, self.total_votes - sum(count.votes for count in self.counts))
 
 
 Notice = CampaignNotice | ResultNotice
@@ -75,8 +87,8 @@ PHRASES = {
         en="Open for participation from {opens} to {closes}, Muscat time",
     ),
     "result": Text(ar="النتيجة", en="Result"),
-    "total": Text(ar="مجموع الأصوات: {total}", en="Total votes: {total}"),
-    "votes": Text(ar="{votes} صوت ({percent}%)", en="{votes} votes ({percent}%)"),
+    "total": Text(ar="المجموع: {votes}", en="Total: {votes}"),
+    "write_ins": Text(ar="إجابات كتبها المصوّتون", en="Written-in answers"),
     "winner": Text(ar="الخيار الفائز: {options}", en="Winner: {options}"),
     "tie": Text(ar="تعادل بين: {options}", en="Tie between: {options}"),
     "no_votes": Text(ar="لم تُسجَّل أي أصوات.", en="No votes were cast."),
@@ -85,6 +97,26 @@ PHRASES = {
         en="You receive this because you subscribed to Sharik alerts. You can unsubscribe from your account.",
     ),
 }
+
+# A count of votes in each CLDR plural form of the language (Arabic has six).
+VOTES: dict[Language, dict[str, str]] = {
+    "ar": {
+        "zero": "لا أصوات",
+        "one": "صوت واحد",
+        "two": "صوتان",
+        "few": "{n} أصوات",
+        "many": "{n} صوتًا",
+        "other": "{n} صوت",
+    },
+    "en": {"one": "{n} vote", "other": "{n} votes"},
+}
+
+
+def votes(n: int, language: Language) -> str:
+    """`n` votes, worded as the language's plural rules want it."""
+    forms = VOTES[language]
+    return forms.get(Locale.parse(language).plural_form(n), forms["other"]).format(n=n)
+
 
 _SEPARATOR = "\n\n— — —\n\n"
 
@@ -118,12 +150,16 @@ def _body(notice: Notice, language: Language) -> str:
 
 
 def _result_lines(notice: ResultNotice, language: Language) -> list[str]:
-    votes = PHRASES["votes"].in_(language)
     lines = [
-        f"- {count.label.in_(language)}: {votes.format(votes=count.votes, percent=_percent(count.percent))}"
+        f"- {count.label.in_(language)}: {votes(count.votes, language)} ({_percent(count.percent)}%)"
         for count in notice.counts
     ]
-    lines += ["", PHRASES["total"].in_(language).format(total=notice.total_votes)]
+    if notice.write_ins:
+        share = 100 * notice.write_ins / notice.total_votes
+        lines.append(
+            f"- {PHRASES['write_ins'].in_(language)}: {votes(notice.write_ins, language)} ({_percent(share)}%)"
+        )
+    lines += ["", PHRASES["total"].in_(language).format(votes=votes(notice.total_votes, language))]
     labels = {count.option_id: count.label.in_(language) for count in notice.counts}
     separator = "، " if language == "ar" else ", "
     options = separator.join(labels.get(w, w) for w in notice.winners)
