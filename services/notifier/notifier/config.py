@@ -3,6 +3,7 @@
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from notifier.alerts.centres import CentreEndpoints
 from sharik.settings import ServiceSettings
 
 
@@ -25,3 +26,13 @@ class NotifierSettings(ServiceSettings):
     delivery_poll_seconds: float = Field(default=1.0, gt=0)
     delivery_concurrency: int = Field(default=4, ge=1)
     """Deliveries one replica sends at the same time."""
+
+    cell_broadcast_centres: dict[str, CentreEndpoints] = {}
+    """Each mobile operator's cell broadcast centre, as JSON:
+    {"omantel": {"primary": "https://...", "secondary": "https://..."}, ...}."""
+    alert_sender_domain: str = "sharik.om"
+    """An alert's CAP <sender> is <agency>@<this domain>."""
+    broadcast_attempts: int = Field(default=8, ge=1)
+    broadcast_retry_base_seconds: float = Field(default=1.0, gt=0)
+    broadcast_timeout_seconds: float = Field(default=5.0, gt=0)
+    broadcast_concurrency: int = Field(default=4, ge=1)

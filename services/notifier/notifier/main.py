@@ -7,13 +7,18 @@ from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
 from notifier import api, consumers
+from notifier.alerts import api as alerts_api
+from notifier.alerts.centres import CellBroadcastCentres
+from notifier.alerts.handlers import AlertHandlers
+from notifier.alerts.store import AlertStore, BroadcastStore
+from notifier.alerts.worker import BroadcastWorker
 from notifier.channels import Sender
 from notifier.channels.email import EmailSender
 from notifier.config import NotifierSettings
 from notifier.handlers import DeliveryHandlers, SubscriptionHandlers
 from notifier.store import DeliveryStore, SubscriptionStore
 from notifier.worker import DeliveryWorker, RetryPolicy
-from sharik.events.notifier import NotificationSent
+from sharik.events.notifier import AlertIssued, NotificationSent
 from sharik.runtime import ServiceRuntime
 
 
@@ -26,7 +31,7 @@ def create_app(
 ):
     settings = settings or NotifierSettings()
     runtime = ServiceRuntime(
-        settings, published=[NotificationSent.topic], consumed=consumers.CONSUMED, broker=broker, mongo=mongo
+        settings, published=[NotificationSent.topic, AlertIssued.topic], consumed=consumers.CONSUMED, broker=broker, mongo=mongo
     )
     subscription_store = SubscriptionStore(runtime.db)
     delivery_store = DeliveryStore(runtime.db)
@@ -47,18 +52,44 @@ def create_app(
     # the relay and the store connection stop.
     runtime.on_startup(worker.start)
     runtime.on_shutdown(worker.stop)
+    alert_store = AlertStore(runtime.db)
+    broadcast_store = BroadcastStore(runtime.db)
+    runtime.relay_outbox_of(alert_store.alerts, broadcast_store.broadcasts)
+    runtime.on_startup(alert_store.create_indexes)
+    runtime.on_startup(broadcast_store.create_indexes)
+    centres = CellBroadcastCentres(settings.cell_broadcast_centres, timeout_seconds=settings.broadcast_timeout_seconds)
+    broadcaster = BroadcastWorker(
+        broadcast_store,
+        centres,
+        policy=RetryPolicy(attempts=settings.broadcast_attempts, base_seconds=settings.broadcast_retry_base_seconds),
+        poll_seconds=settings.delivery_poll_seconds,
+        concurrency=settings.broadcast_concurrency,
+        on_saved=runtime.wake_relay,
+    )
+    runtime.on_startup(broadcaster.start)
+    runtime.on_shutdown(broadcaster.stop)
+    alert_handlers = AlertHandlers(
+        alert_store,
+        broadcast_store,
+        operators=centres.operators,
+        sender_domain=settings.alert_sender_domain,
+        pseudonym_key=settings.pseudonym_key.get_secret_value(),
+        on_issued=lambda: (broadcaster.wake(), runtime.wake_relay()),
+    )
+
     delivery_handlers = DeliveryHandlers(subscription_store, delivery_store, on_due=worker.wake)
     consumers.subscribe(runtime.broker, group_id=runtime.group_id, handlers=delivery_handlers)
 
     app = runtime.app(
         title="Sharik notifier",
-        description="Citizens' subscriptions, and the messages sent when campaigns open and results are published.",
-        routers=[api.subscriptions, api.deliveries],
+        description="Citizens' subscriptions and messages, and public alerts handed to the operators' cell broadcast centres.",
+        routers=[api.subscriptions, api.deliveries, alerts_api.alerts, alerts_api.public],
         state={
             "subscriptions": SubscriptionHandlers(
                 subscription_store, pseudonym_key=settings.pseudonym_key.get_secret_value()
             ),
             "deliveries": delivery_handlers,
+            "alerts": alert_handlers,
         },
     )
     return app

@@ -2,8 +2,6 @@
 outcome with its event. Runs in every replica; the claim's lease keeps any delivery in
 one worker's hands at a time."""
 
-import asyncio
-import contextlib
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -13,6 +11,7 @@ import structlog
 
 from notifier.channels import DeliveryError, Sender
 from notifier.domain.delivery import Delivery
+from notifier.loops import WorkLoops
 from notifier.store import DeliveryStore, SubscriptionStore
 from sharik.errors import ConcurrentChange
 from sharik.events import Envelope
@@ -25,8 +24,6 @@ SOURCE = "notifier"
 LEASE = timedelta(minutes=2)
 """Longer than a channel may take to answer (the SMTP timeout is 30 s), so a delivery is
 only claimed again when its worker has died."""
-
-STOP_GRACE_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -53,35 +50,17 @@ class DeliveryWorker:
         self._subscriptions = subscriptions
         self._senders = senders
         self._policy = policy
-        self._poll_seconds = poll_seconds
-        self._concurrency = concurrency
         self._on_saved = on_saved
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._tasks: list[asyncio.Task] = []
-
-    def wake(self) -> None:
-        """Look for due deliveries now rather than at the next poll."""
-        self._wake.set()
+        self._loops = WorkLoops("delivery-worker", self.send_one, poll_seconds=poll_seconds, concurrency=concurrency)
 
     async def start(self) -> None:
-        """Start the delivery loops."""
-        self._stopping = False
-        self._tasks = [
-            asyncio.create_task(self._run(), name=f"delivery-worker-{n}") for n in range(self._concurrency)
-        ]
+        await self._loops.start()
 
     async def stop(self) -> None:
-        """Stop claiming and let the sends in flight finish and be recorded; one that
-        outlasts the grace is cancelled, and its lease lets a worker take it over."""
-        self._stopping = True
-        self._wake.set()
-        if self._tasks:
-            _, late = await asyncio.wait(self._tasks, timeout=STOP_GRACE_SECONDS)
-            for task in late:
-                task.cancel()
-            await asyncio.gather(*late, return_exceptions=True)
-        self._tasks = []
+        await self._loops.stop()
+
+    def wake(self) -> None:
+        self._loops.wake()
 
     async def send_one(self) -> bool:
         """Claim and send one due delivery; False when none is due."""
@@ -119,18 +98,6 @@ class DeliveryWorker:
                 jitter=random.random(),  # spreads retries; not a secret
             )
         return delivery.delivered(now=datetime.now(UTC))
-
-    async def _run(self) -> None:
-        while not self._stopping:
-            try:
-                while not self._stopping and await self.send_one():
-                    pass
-            except Exception as error:  # noqa: BLE001 - keep working after a store outage
-                log.warning("delivery pass failed; retrying", error=repr(error))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
-            if not self._stopping:
-                self._wake.clear()
 
 
 def _outcome_event(delivery: Delivery) -> Envelope:

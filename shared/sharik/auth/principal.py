@@ -6,7 +6,8 @@ from typing import Literal
 
 from sharik.errors import Forbidden
 
-Role = Literal["citizen", "officer", "agency_admin", "jury", "auditor", "operator"]
+Role = Literal["citizen", "officer", "agency_admin", "jury", "auditor", "operator", "alert_authority"]
+"""`alert_authority`: drafts, approves and issues public alerts for its agency."""
 STAFF_ROLES: frozenset[str] = frozenset({"officer", "agency_admin"})
 
 

@@ -12,7 +12,15 @@ from sharik.events.feedback import (
     ServiceEvaluated,
     ServiceRated,
 )
-from sharik.events.notifier import NotificationFailed, NotificationSent
+from sharik.events.notifier import (
+    AlertCancelled,
+    AlertIssued,
+    AlertUpdated,
+    BroadcastAcknowledged,
+    BroadcastFailed,
+    NotificationFailed,
+    NotificationSent,
+)
 from sharik.events.voting import BallotClosed, BallotOpened, ResultPublished, VoteCast
 
 CATALOG: dict[str, type[Event]] = {
@@ -33,6 +41,11 @@ CATALOG: dict[str, type[Event]] = {
         ServiceEvaluated,
         NotificationSent,
         NotificationFailed,
+        AlertIssued,
+        AlertUpdated,
+        AlertCancelled,
+        BroadcastAcknowledged,
+        BroadcastFailed,
     )
 }
 
@@ -45,6 +58,7 @@ TOPICS: dict[str, int] = {
     "feedback.complaints": 6,
     "feedback.services": 3,
     "notifier.deliveries": 3,
+    "notifier.alerts": 3,
 }
 
 

@@ -172,6 +172,11 @@ class Alert:
         """The alert this one updates or cancels."""
         return self.references[-1].alert_id if self.references else None
 
+    @property
+    def chain_id(self) -> str:
+        """The first alert of the chain: the events of its updates continue its conversation."""
+        return self.references[0].alert_id if self.references else self.alert_id
+
     def approve(self, *, by: str, now: datetime) -> "Alert":
         if self.state != "draft":
             raise Conflict(f"the alert is {self.state}, not a draft")
