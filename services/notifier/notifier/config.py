@@ -4,6 +4,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from notifier.alerts.centres import CentreEndpoints
+from notifier.webhooks.delivery import DEFAULT_SCHEDULE_SECONDS
 from sharik.settings import ServiceSettings
 
 
@@ -36,3 +37,13 @@ class NotifierSettings(ServiceSettings):
     broadcast_retry_base_seconds: float = Field(default=1.0, gt=0)
     broadcast_timeout_seconds: float = Field(default=5.0, gt=0)
     broadcast_concurrency: int = Field(default=4, ge=1)
+
+    webhook_allowed_networks: list[str] = []
+    """Networks (CIDR) endpoints may point to although private or loopback, e.g. a
+    partner reached over a private link; empty in production unless needed."""
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_retry_schedule_seconds: tuple[float, ...] = DEFAULT_SCHEDULE_SECONDS
+    """Waits after the 1st, 2nd, … failed attempt; when they run out the delivery fails."""
+    webhook_secret_grace_hours: float = Field(default=24.0, ge=0)
+    """How long a rotated-out secret keeps signing beside the new one."""
+    webhook_concurrency: int = Field(default=4, ge=1)

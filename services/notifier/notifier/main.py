@@ -1,6 +1,7 @@
 """Wiring: settings → runtime → stores, channels, handlers, worker, subscribers → the ASGI app."""
 
 from collections.abc import Mapping
+from datetime import timedelta
 
 import uvicorn
 from faststream.kafka import KafkaBroker
@@ -17,8 +18,14 @@ from notifier.channels.email import EmailSender
 from notifier.config import NotifierSettings
 from notifier.handlers import DeliveryHandlers, SubscriptionHandlers
 from notifier.store import DeliveryStore, SubscriptionStore
+from notifier.webhooks import api as webhooks_api
+from notifier.webhooks.address import parse_networks
+from notifier.webhooks.handlers import WebhookHandlers
+from notifier.webhooks.sender import WebhookSender
+from notifier.webhooks.store import EndpointStore, WebhookDeliveryStore
+from notifier.webhooks.worker import WebhookWorker
 from notifier.worker import DeliveryWorker, RetryPolicy
-from sharik.events.notifier import AlertIssued, NotificationSent
+from sharik.events.notifier import AlertIssued, NotificationSent, WebhookDelivered
 from sharik.runtime import ServiceRuntime
 
 
@@ -31,7 +38,7 @@ def create_app(
 ):
     settings = settings or NotifierSettings()
     runtime = ServiceRuntime(
-        settings, published=[NotificationSent.topic, AlertIssued.topic], consumed=consumers.CONSUMED, broker=broker, mongo=mongo
+        settings, published=[NotificationSent.topic, AlertIssued.topic, WebhookDelivered.topic], consumed=consumers.CONSUMED, broker=broker, mongo=mongo
     )
     subscription_store = SubscriptionStore(runtime.db)
     delivery_store = DeliveryStore(runtime.db)
@@ -78,18 +85,45 @@ def create_app(
     )
 
     delivery_handlers = DeliveryHandlers(subscription_store, delivery_store, on_due=worker.wake)
-    consumers.subscribe(runtime.broker, group_id=runtime.group_id, handlers=delivery_handlers)
+    endpoint_store = EndpointStore(runtime.db)
+    webhook_store = WebhookDeliveryStore(runtime.db)
+    runtime.relay_outbox_of(webhook_store.deliveries)
+    runtime.on_startup(endpoint_store.create_indexes)
+    runtime.on_startup(webhook_store.create_indexes)
+    allowed = parse_networks(settings.webhook_allowed_networks)
+    webhook_worker = WebhookWorker(
+        webhook_store,
+        endpoint_store,
+        WebhookSender(timeout_seconds=settings.webhook_timeout_seconds, allowed=allowed),
+        schedule=settings.webhook_retry_schedule_seconds,
+        poll_seconds=settings.delivery_poll_seconds,
+        concurrency=settings.webhook_concurrency,
+        on_saved=runtime.wake_relay,
+    )
+    runtime.on_startup(webhook_worker.start)
+    runtime.on_shutdown(webhook_worker.stop)
+    webhook_handlers = WebhookHandlers(
+        endpoint_store,
+        webhook_store,
+        allowed=allowed,
+        secret_grace=timedelta(hours=settings.webhook_secret_grace_hours),
+        on_due=webhook_worker.wake,
+    )
+    consumers.subscribe(
+        runtime.broker, group_id=runtime.group_id, handlers=delivery_handlers, webhooks=webhook_handlers
+    )
 
     app = runtime.app(
         title="Sharik notifier",
         description="Citizens' subscriptions and messages, and public alerts handed to the operators' cell broadcast centres.",
-        routers=[api.subscriptions, api.deliveries, alerts_api.alerts, alerts_api.public],
+        routers=[api.subscriptions, api.deliveries, alerts_api.alerts, alerts_api.public, webhooks_api.webhooks],
         state={
             "subscriptions": SubscriptionHandlers(
                 subscription_store, pseudonym_key=settings.pseudonym_key.get_secret_value()
             ),
             "deliveries": delivery_handlers,
             "alerts": alert_handlers,
+            "webhooks": webhook_handlers,
         },
     )
     return app

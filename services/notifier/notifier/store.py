@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -18,6 +19,19 @@ from sharik.events import Envelope
 from sharik.store import PENDING, STATE_ONLY, raise_unless_duplicates, update_aggregate
 
 NOT_LEASED = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+async def claim_due(collection: AsyncCollection, *, now: datetime, lease: timedelta) -> dict[str, Any] | None:
+    """Take one due piece of work (a pending document whose time has come) for `lease`:
+    atomic, so no two workers (in any replica) hold the same one; a worker that dies
+    releases it when the lease ends."""
+    return await collection.find_one_and_update(
+        {"state": "pending", "next_attempt_at": {"$lte": now}, "lease_until": {"$lt": now}},
+        {"$set": {"lease_until": now + lease}, "$inc": {"version": 1}},
+        # No projection: FerretDB v1's findAndModify does not implement `fields`.
+        sort=[("next_attempt_at", ASCENDING)],
+        return_document=ReturnDocument.AFTER,
+    )
 
 
 class SubscriptionStore:
@@ -102,15 +116,7 @@ class DeliveryStore:
         return len(result.inserted_ids)
 
     async def claim(self, *, now: datetime, lease: timedelta) -> Delivery | None:
-        """Take one due delivery for `lease`: atomic, so no two workers (in any replica)
-        hold the same delivery; a worker that dies releases it when the lease ends."""
-        document = await self.deliveries.find_one_and_update(
-            {"state": "pending", "next_attempt_at": {"$lte": now}, "lease_until": {"$lt": now}},
-            {"$set": {"lease_until": now + lease}, "$inc": {"version": 1}},
-            # No projection: FerretDB v1's findAndModify does not implement `fields`.
-            sort=[("next_attempt_at", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
-        )
+        document = await claim_due(self.deliveries, now=now, lease=lease)
         return _delivery(document) if document else None
 
     async def save(self, delivery: Delivery, events: Sequence[Envelope]) -> Delivery:

@@ -20,6 +20,8 @@ from sharik.events.notifier import (
     BroadcastFailed,
     NotificationFailed,
     NotificationSent,
+    WebhookDelivered,
+    WebhookFailed,
 )
 from sharik.events.voting import BallotClosed, BallotOpened, ResultPublished, VoteCast
 
@@ -46,6 +48,8 @@ CATALOG: dict[str, type[Event]] = {
         AlertCancelled,
         BroadcastAcknowledged,
         BroadcastFailed,
+        WebhookDelivered,
+        WebhookFailed,
     )
 }
 
@@ -59,6 +63,7 @@ TOPICS: dict[str, int] = {
     "feedback.services": 3,
     "notifier.deliveries": 3,
     "notifier.alerts": 3,
+    "notifier.webhooks": 3,
 }
 
 

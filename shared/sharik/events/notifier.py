@@ -130,3 +130,41 @@ class BroadcastFailed(Event):
     attempts: int = Field(ge=1)
     error: str
     failed_at: datetime
+
+
+# Webhooks (topic notifier.webhooks): the outcome of one event's delivery to one
+# registered endpoint. They name the endpoint by id, never its URL or secret.
+
+
+class WebhookDelivered(Event):
+    name = "WebhookDelivered"
+    version = 1
+    topic = "notifier.webhooks"
+    subject_field = "delivery_id"
+
+    delivery_id: str
+    endpoint_id: str
+    event_id: str
+    event_type: str
+    attempts: int = Field(ge=1)
+    status_code: int
+    delivered_at: datetime
+
+
+class WebhookFailed(Event):
+    """The retry schedule ran out, or the endpoint answered 410 Gone (and is now
+    disabled); the delivery stays in the failure log and can be replayed."""
+
+    name = "WebhookFailed"
+    version = 1
+    topic = "notifier.webhooks"
+    subject_field = "delivery_id"
+
+    delivery_id: str
+    endpoint_id: str
+    event_id: str
+    event_type: str
+    attempts: int = Field(ge=1)
+    error: str
+    endpoint_disabled: bool
+    failed_at: datetime

@@ -6,14 +6,14 @@ from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
 from notifier.alerts.alert import Alert, Content, Info, Reference
 from notifier.alerts.area import Area, Circle, Geocode
 from notifier.alerts.broadcast import Broadcast, Step
-from notifier.store import NOT_LEASED
+from notifier.store import NOT_LEASED, claim_due
 from sharik.errors import NotFound
 from sharik.events import Envelope
 from sharik.store import PENDING, STATE_ONLY, insert_aggregate, raise_unless_duplicates, update_aggregate
@@ -90,13 +90,7 @@ class BroadcastStore:
         return len(result.inserted_ids)
 
     async def claim(self, *, now: datetime, lease: timedelta) -> Broadcast | None:
-        """Take one due hand-off for `lease`, atomically (see DeliveryStore.claim)."""
-        document = await self.broadcasts.find_one_and_update(
-            {"state": "pending", "next_attempt_at": {"$lte": now}, "lease_until": {"$lt": now}},
-            {"$set": {"lease_until": now + lease}, "$inc": {"version": 1}},
-            sort=[("next_attempt_at", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
-        )
+        document = await claim_due(self.broadcasts, now=now, lease=lease)
         return _broadcast(document) if document else None
 
     async def save(self, broadcast: Broadcast, events: Sequence[Envelope]) -> Broadcast:
