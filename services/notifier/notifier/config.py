@@ -1,5 +1,7 @@
 """Notifier settings, from NOTIFIER_* environment variables."""
 
+from typing import Literal
+
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
@@ -21,6 +23,13 @@ class NotifierSettings(ServiceSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
+
+    public_url: str = "http://127.0.0.1:8004"
+    """Where people reach this service: the base of confirmation and unsubscribe links."""
+    escalation_recipients: dict[str, dict[Literal["unit_head", "agency_admin", "platform_operator"], list[str]]] = {}
+    """Who is emailed when a complaint escalates, per agency and rung, as JSON:
+    {"<agency>": {"unit_head": [...], "agency_admin": [...]}, "*": {"platform_operator": [...]}}
+    ("*": every agency)."""
 
     delivery_attempts: int = Field(default=5, ge=1)
     retry_base_seconds: float = Field(default=2.0, gt=0)

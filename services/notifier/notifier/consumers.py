@@ -1,6 +1,7 @@
-"""Subscribers, one per topic in the service's consumer group: campaign launches and
-published results become deliveries to subscribers, and every event offered to
-webhooks becomes deliveries to the endpoints that want it."""
+"""Subscribers, one per topic in the service's consumer group: campaign launches,
+published results, complaints' status changes and escalations become deliveries to the
+people concerned, and every event offered to webhooks becomes deliveries to the
+endpoints that want it."""
 
 from collections.abc import Awaitable, Callable
 
@@ -11,6 +12,7 @@ from notifier.webhooks.handlers import WEBHOOK_TOPICS, WebhookHandlers
 from sharik.bus import subscribe_events
 from sharik.events import CATALOG, Envelope
 from sharik.events.consultation import CampaignLaunched
+from sharik.events.feedback import ComplaintEscalated, ComplaintFiled, ComplaintStatusChanged
 from sharik.events.voting import ResultPublished
 
 CONSUMED = list(WEBHOOK_TOPICS)
@@ -26,6 +28,9 @@ def subscribe(
     own: dict[type, Handler] = {
         CampaignLaunched: handlers.campaign_launched,
         ResultPublished: handlers.result_published,
+        ComplaintFiled: handlers.complaint_filed,
+        ComplaintStatusChanged: handlers.complaint_status_changed,
+        ComplaintEscalated: handlers.complaint_escalated,
     }
     for topic in CONSUMED:
         by_type = {

@@ -1,4 +1,4 @@
-"""Wiring: settings → runtime → stores, channels, handlers, worker, subscribers → the ASGI app."""
+"""Wiring: settings → runtime → stores, channels, handlers, workers, subscribers → the ASGI app."""
 
 from collections.abc import Mapping
 from datetime import timedelta
@@ -16,8 +16,9 @@ from notifier.alerts.worker import BroadcastWorker
 from notifier.channels import Sender
 from notifier.channels.email import EmailSender
 from notifier.config import NotifierSettings
+from notifier.domain.subscription import Subscription
 from notifier.handlers import DeliveryHandlers, SubscriptionHandlers
-from notifier.store import DeliveryStore, SubscriptionStore
+from notifier.store import DeliveryStore, ReporterStore, SubscriptionStore
 from notifier.webhooks import api as webhooks_api
 from notifier.webhooks.address import parse_networks
 from notifier.webhooks.handlers import WebhookHandlers
@@ -28,6 +29,8 @@ from notifier.worker import DeliveryWorker, RetryPolicy
 from sharik.events.notifier import AlertIssued, NotificationSent, WebhookDelivered
 from sharik.runtime import ServiceRuntime
 
+PUBLISHED = [NotificationSent.topic, AlertIssued.topic, WebhookDelivered.topic]
+
 
 def create_app(
     settings: NotifierSettings | None = None,
@@ -37,15 +40,21 @@ def create_app(
     senders: Mapping[str, Sender] | None = None,
 ):
     settings = settings or NotifierSettings()
-    runtime = ServiceRuntime(
-        settings, published=[NotificationSent.topic, AlertIssued.topic, WebhookDelivered.topic], consumed=consumers.CONSUMED, broker=broker, mongo=mongo
-    )
+    runtime = ServiceRuntime(settings, published=PUBLISHED, consumed=consumers.CONSUMED, broker=broker, mongo=mongo)
+    key = settings.pseudonym_key.get_secret_value()
+
+    # Messages to people: subscriptions, complaint followers, escalation recipients.
     subscription_store = SubscriptionStore(runtime.db)
     delivery_store = DeliveryStore(runtime.db)
+    reporter_store = ReporterStore(runtime.db)
     runtime.relay_outbox_of(delivery_store.deliveries)
     runtime.on_startup(subscription_store.create_indexes)
     runtime.on_startup(delivery_store.create_indexes)
-
+    runtime.on_startup(lambda: configure_escalation_recipients(subscription_store, settings))
+    subscription_handlers = SubscriptionHandlers(
+        subscription_store, delivery_store, pseudonym_key=key, public_url=settings.public_url,
+        on_due=lambda: worker.wake(),
+    )
     worker = DeliveryWorker(
         delivery_store,
         subscription_store,
@@ -53,12 +62,16 @@ def create_app(
         policy=RetryPolicy(attempts=settings.delivery_attempts, base_seconds=settings.retry_base_seconds),
         poll_seconds=settings.delivery_poll_seconds,
         concurrency=settings.delivery_concurrency,
+        unsubscribe_url=subscription_handlers.unsubscribe_url,
         on_saved=runtime.wake_relay,
     )
     # After the indexes exist; stopped gracefully (sends in flight are recorded) before
     # the relay and the store connection stop.
     runtime.on_startup(worker.start)
     runtime.on_shutdown(worker.stop)
+    delivery_handlers = DeliveryHandlers(subscription_store, delivery_store, reporter_store, on_due=worker.wake)
+
+    # Public alerts and their hand-off to the operators' cell broadcast centres.
     alert_store = AlertStore(runtime.db)
     broadcast_store = BroadcastStore(runtime.db)
     runtime.relay_outbox_of(alert_store.alerts, broadcast_store.broadcasts)
@@ -80,11 +93,11 @@ def create_app(
         broadcast_store,
         operators=centres.operators,
         sender_domain=settings.alert_sender_domain,
-        pseudonym_key=settings.pseudonym_key.get_secret_value(),
+        pseudonym_key=key,
         on_issued=lambda: (broadcaster.wake(), runtime.wake_relay()),
     )
 
-    delivery_handlers = DeliveryHandlers(subscription_store, delivery_store, on_due=worker.wake)
+    # Webhooks for downstream systems.
     endpoint_store = EndpointStore(runtime.db)
     webhook_store = WebhookDeliveryStore(runtime.db)
     runtime.relay_outbox_of(webhook_store.deliveries)
@@ -109,24 +122,42 @@ def create_app(
         secret_grace=timedelta(hours=settings.webhook_secret_grace_hours),
         on_due=webhook_worker.wake,
     )
+
     consumers.subscribe(
         runtime.broker, group_id=runtime.group_id, handlers=delivery_handlers, webhooks=webhook_handlers
     )
-
-    app = runtime.app(
+    return runtime.app(
         title="Sharik notifier",
-        description="Citizens' subscriptions and messages, and public alerts handed to the operators' cell broadcast centres.",
-        routers=[api.subscriptions, api.deliveries, alerts_api.alerts, alerts_api.public, webhooks_api.webhooks],
+        description="Messages to the people concerned (email), public alerts handed to the operators' "
+        "cell broadcast centres as CAP 1.2, and signed webhooks for downstream systems.",
+        routers=[
+            api.subscriptions,
+            api.complaints,
+            api.deliveries,
+            alerts_api.alerts,
+            alerts_api.public,
+            webhooks_api.webhooks,
+        ],
         state={
-            "subscriptions": SubscriptionHandlers(
-                subscription_store, pseudonym_key=settings.pseudonym_key.get_secret_value()
-            ),
+            "subscriptions": subscription_handlers,
             "deliveries": delivery_handlers,
             "alerts": alert_handlers,
             "webhooks": webhook_handlers,
         },
     )
-    return app
+
+
+async def configure_escalation_recipients(store: SubscriptionStore, settings: NotifierSettings) -> None:
+    """Make the stored escalation recipients those configured now."""
+    staff = [
+        Subscription.staff(agency=None if agency == "*" else agency, level=level, address=address)
+        for agency, levels in settings.escalation_recipients.items()
+        for level, addresses in levels.items()
+        for address in addresses
+    ]
+    for subscription in staff:
+        await store.put_staff(subscription)
+    await store.remove_staff_except({s.subscription_id for s in staff})
 
 
 def email_sender(settings: NotifierSettings) -> EmailSender:

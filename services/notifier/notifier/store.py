@@ -65,8 +65,15 @@ class SubscriptionStore:
                     "topics": list(s.topics),
                     "agency": s.agency,
                     "updated_at": s.updated_at,
+                    "quiet_hours": s.quiet_hours,
                 },
-                "$setOnInsert": {"_id": s.subscription_id, "created_at": s.created_at},
+                "$setOnInsert": {
+                    "_id": s.subscription_id,
+                    "created_at": s.created_at,
+                    "verified_at": s.verified_at,
+                    "complaint_id": s.complaint_id,
+                    "follower": s.follower,
+                },
             },
             upsert=True,
             return_document=ReturnDocument.AFTER,
@@ -87,10 +94,54 @@ class SubscriptionStore:
     async def matching(self, *, topic: str, agency: str, subscribed_by: datetime) -> AsyncIterator[Subscription]:
         """Subscriptions to `topic` for all agencies or for `agency`, made by `subscribed_by`:
         replaying old events (a new consumer group, a rebuild) must not mail new subscribers."""
-        query = {"topics": topic, "agency": {"$in": [None, agency]}, "created_at": {"$lte": subscribed_by}}
+        query = {
+            "topics": topic,
+            "agency": {"$in": [None, agency]},
+            "created_at": {"$lte": subscribed_by},
+            "verified_at": {"$ne": None},
+        }
         cursor = self.subscriptions.find(query, batch_size=500)
         async for document in cursor:
             yield _subscription(document)
+
+    async def followers(self, complaint_id: str) -> AsyncIterator[Subscription]:
+        """The confirmed followers of one complaint."""
+        query = {"complaint_id": complaint_id, "verified_at": {"$ne": None}}
+        async for document in self.subscriptions.find(query):
+            yield _subscription(document)
+
+    async def confirm(self, subscription_id: str, *, now: datetime) -> None:
+        await self.subscriptions.update_one(
+            {"_id": subscription_id, "verified_at": None}, {"$set": {"verified_at": now}}
+        )
+
+    async def delete(self, subscription_id: str) -> bool:
+        result = await self.subscriptions.delete_one({"_id": subscription_id})
+        return result.deleted_count == 1
+
+    async def put_staff(self, subscription: Subscription) -> None:
+        """The configured escalation recipients, kept as configured at each start."""
+        document = _subscription_document(subscription)
+        await self.subscriptions.replace_one({"_id": subscription.subscription_id}, document, upsert=True)
+
+    async def remove_staff_except(self, keep: set[str]) -> None:
+        await self.subscriptions.delete_many({"owner": {"$regex": "^staff:"}, "_id": {"$nin": sorted(keep)}})
+
+
+class ReporterStore:
+    """Who filed each complaint (a pseudonym, or None when anonymous), from ComplaintFiled."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.reporters = db["complaint_reporters"]
+
+    async def record(self, complaint_id: str, *, reporter_id: str | None) -> None:
+        await self.reporters.update_one(
+            {"_id": complaint_id}, {"$setOnInsert": {"reporter_id": reporter_id}}, upsert=True
+        )
+
+    async def reporter_of(self, complaint_id: str) -> str | None:
+        document = await self.reporters.find_one({"_id": complaint_id})
+        return document.get("reporter_id") if document else None
 
 
 class DeliveryStore:
@@ -152,7 +203,18 @@ def _subscription(document: dict[str, Any]) -> Subscription:
         agency=document.get("agency"),
         created_at=document["created_at"],
         updated_at=document["updated_at"],
+        quiet_hours=document.get("quiet_hours", True),
+        verified_at=document.get("verified_at"),
+        complaint_id=document.get("complaint_id"),
+        follower=document.get("follower"),
     )
+
+
+def _subscription_document(subscription: Subscription) -> dict[str, Any]:
+    document = asdict(subscription)
+    document["_id"] = document.pop("subscription_id")
+    document["topics"] = list(subscription.topics)
+    return document
 
 
 def _document(delivery: Delivery) -> dict[str, Any]:

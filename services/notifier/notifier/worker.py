@@ -11,6 +11,10 @@ import structlog
 
 from notifier.channels import DeliveryError, Sender
 from notifier.domain.delivery import Delivery
+from notifier.domain.messages import with_unsubscribe_link
+from notifier.domain.quiet import quiet_until
+from notifier.domain.subscription import Subscription
+from notifier.handlers import VERIFICATION
 from notifier.loops import WorkLoops
 from notifier.store import DeliveryStore, SubscriptionStore
 from sharik.errors import ConcurrentChange
@@ -44,8 +48,12 @@ class DeliveryWorker:
         policy: RetryPolicy,
         poll_seconds: float,
         concurrency: int,
+        unsubscribe_url: Callable[[Subscription], str],
         on_saved: Callable[[], None] = lambda: None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        self._unsubscribe_url = unsubscribe_url
+        self._clock = clock
         self._deliveries = deliveries
         self._subscriptions = subscriptions
         self._senders = senders
@@ -83,11 +91,25 @@ class DeliveryWorker:
         subscription = await self._subscriptions.get(delivery.subscription_id)
         if subscription is None:
             return delivery.cancelled()
+        message = delivery.message
+        unsubscribe_url = None
+        if delivery.cause.event_type != VERIFICATION:
+            # Deferred, not dropped: the next attempt is when the quiet hours end.
+            until = quiet_until(self._clock()) if subscription.quiet_hours else None
+            if until is not None:
+                return delivery.deferred(until=until)
+            unsubscribe_url = self._unsubscribe_url(subscription)
+            message = with_unsubscribe_link(message, unsubscribe_url)
         sender = self._senders.get(delivery.channel)
         try:
             if sender is None:
                 raise DeliveryError(f"no sender for channel {delivery.channel}", permanent=True)
-            await sender.send(address=subscription.address, message=delivery.message, delivery_id=delivery.delivery_id)
+            await sender.send(
+                address=subscription.address,
+                message=message,
+                delivery_id=delivery.delivery_id,
+                unsubscribe_url=unsubscribe_url,
+            )
         except DeliveryError as error:
             return delivery.attempt_failed(
                 error=str(error),

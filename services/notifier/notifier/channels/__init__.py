@@ -16,5 +16,7 @@ class DeliveryError(Exception):
 
 
 class Sender(Protocol):
-    async def send(self, *, address: str, message: Message, delivery_id: str) -> None:
+    async def send(
+        self, *, address: str, message: Message, delivery_id: str, unsubscribe_url: str | None = None
+    ) -> None:
         """Hand the message over for `address`, or raise DeliveryError."""

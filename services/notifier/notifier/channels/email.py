@@ -31,11 +31,13 @@ class EmailSender:
     password: str | None = None
     starttls: bool = False
 
-    async def send(self, *, address: str, message: Message, delivery_id: str) -> None:
+    async def send(
+        self, *, address: str, message: Message, delivery_id: str, unsubscribe_url: str | None = None
+    ) -> None:
         """Send `message` to `address`; DeliveryError (permanent on 5xx) when refused."""
         try:
             await aiosmtplib.send(
-                compose(self.sender, address, message, delivery_id),
+                compose(self.sender, address, message, delivery_id, unsubscribe_url=unsubscribe_url),
                 sender=parseaddr(self.sender)[1],
                 recipients=[address],
                 hostname=self.host,
@@ -54,8 +56,11 @@ class EmailSender:
             raise DeliveryError(redacted(error)) from None
 
 
-def compose(sender: str, address: str, message: Message, delivery_id: str) -> bytes:
-    """The email for one delivery: plain UTF-8 text, tagged with the reader's language."""
+def compose(
+    sender: str, address: str, message: Message, delivery_id: str, *, unsubscribe_url: str | None = None
+) -> bytes:
+    """The email for one delivery: plain UTF-8 text, tagged with the reader's language,
+    with one-click unsubscribe (RFC 8058) when the subscriber can leave."""
     email = EmailMessage()
     email["From"] = sender
     email["To"] = address
@@ -68,6 +73,9 @@ def compose(sender: str, address: str, message: Message, delivery_id: str) -> by
     email.set_content(message.body, charset="utf-8")
     # After set_content, which replaces the Content-* headers.
     email["Content-Language"] = message.language
+    if unsubscribe_url:
+        email["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return email.as_bytes(policy=UNFOLDED)
 
 

@@ -87,6 +87,11 @@ class Delivery:
         delay = retry_delay(attempts, base_seconds=base_seconds, jitter=jitter)
         return replace(self, attempts=attempts, last_error=error, next_attempt_at=now + delay)
 
+    def deferred(self, *, until: datetime) -> "Delivery":
+        """Held back (quiet hours) without counting an attempt."""
+        self._require("pending")
+        return replace(self, next_attempt_at=until)
+
     def cancelled(self) -> "Delivery":
         """The subscriber withdrew before the message went out."""
         self._require("pending")

@@ -62,7 +62,33 @@ class ResultNotice:
         return max(0, self.total_votes - sum(count.votes for count in self.counts))
 
 
-Notice = CampaignNotice | ResultNotice
+@dataclass(frozen=True)
+class VerificationNotice:
+    """Asks the owner of a new address to confirm it, before anything else is sent."""
+
+    link: str
+
+
+@dataclass(frozen=True)
+class ComplaintNotice:
+    """A followed complaint changed state."""
+
+    complaint_id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class EscalationNotice:
+    """A complaint missed a deadline and reached this rung of the ladder."""
+
+    complaint_id: str
+    category: str
+    target: str
+    level: str
+    deadline: datetime
+
+
+Notice = CampaignNotice | ResultNotice | VerificationNotice | ComplaintNotice | EscalationNotice
 
 
 @dataclass(frozen=True)
@@ -118,6 +144,46 @@ def votes(n: int, language: Language) -> str:
     return forms.get(Locale.parse(language).plural_form(n), forms["other"]).format(n=n)
 
 
+STATUSES = {
+    "submitted": Text(ar="مُستلمة", en="received"),
+    "routed": Text(ar="أُحيلت إلى الجهة المختصة", en="sent to the responsible unit"),
+    "acknowledged": Text(ar="تم الاطلاع عليها", en="acknowledged"),
+    "in_progress": Text(ar="قيد المعالجة", en="being worked on"),
+    "waiting_for_citizen": Text(ar="بانتظار ردك", en="waiting for your reply"),
+    "resolved": Text(ar="تم حلها", en="resolved"),
+    "rejected": Text(ar="مرفوضة", en="rejected"),
+    "closed": Text(ar="مغلقة", en="closed"),
+}
+
+COMPLAINT_PHRASES = {
+    "verify_subject": Text(ar="تأكيد عنوانك لدى منصة شارك", en="Confirm your address with Sharik"),
+    "verify_body": Text(
+        ar="لتأكيد أنك صاحب هذا العنوان افتح الرابط التالي. لن نرسل إليك شيئاً آخر قبل ذلك:\n{link}",
+        en="To confirm this address is yours, open the link below. Nothing else is sent to you before that:\n{link}",
+    ),
+    "complaint_subject": Text(ar="تحديث على بلاغك {ref}", en="Update on your complaint {ref}"),
+    "complaint_body": Text(ar="حالة بلاغك {ref} الآن: {status}.", en="Your complaint {ref} is now {status}."),
+    "escalation_subject": Text(ar="تصعيد: البلاغ {ref} تجاوز المهلة", en="Escalation: complaint {ref} missed its deadline"),
+    "escalation_body": Text(
+        ar="البلاغ {ref} (الفئة: {category}) تجاوز مهلة {target} المحددة في {deadline} بتوقيت مسقط، وصُعّد إلى {level}.",
+        en="Complaint {ref} (category: {category}) missed its {target} deadline of {deadline} Muscat time "
+        "and was escalated to {level}.",
+    ),
+}
+
+TARGETS = {"acknowledge": Text(ar="الاستلام", en="acknowledgement"), "resolve": Text(ar="الحل", en="resolution")}
+LEVELS = {
+    "unit_head": Text(ar="رئيس الوحدة", en="the unit head"),
+    "agency_admin": Text(ar="مسؤول الجهة", en="the agency administrator"),
+    "platform_operator": Text(ar="مشغّل المنصة", en="the platform operator"),
+}
+
+
+def _reference(complaint_id: str) -> str:
+    """A short reference a person can read out (the id's last eight characters)."""
+    return complaint_id[-8:]
+
+
 _SEPARATOR = "\n\n— — —\n\n"
 
 
@@ -129,6 +195,12 @@ def render(notice: Notice, language: Language) -> Message:
 
 
 def _subject(notice: Notice, language: Language) -> str:
+    if isinstance(notice, VerificationNotice):
+        return COMPLAINT_PHRASES["verify_subject"].in_(language)
+    if isinstance(notice, ComplaintNotice):
+        return COMPLAINT_PHRASES["complaint_subject"].in_(language).format(ref=_reference(notice.complaint_id))
+    if isinstance(notice, EscalationNotice):
+        return COMPLAINT_PHRASES["escalation_subject"].in_(language).format(ref=_reference(notice.complaint_id))
     if isinstance(notice, CampaignNotice):
         kind = KINDS.get(notice.kind, PHRASES["new"]).in_(language)
         return f"{kind}: {notice.title.in_(language)}"
@@ -136,6 +208,20 @@ def _subject(notice: Notice, language: Language) -> str:
 
 
 def _body(notice: Notice, language: Language) -> str:
+    if isinstance(notice, VerificationNotice):
+        return COMPLAINT_PHRASES["verify_body"].in_(language).format(link=notice.link)
+    if isinstance(notice, ComplaintNotice):
+        status = STATUSES.get(notice.status, Text(ar=notice.status, en=notice.status)).in_(language)
+        text = COMPLAINT_PHRASES["complaint_body"].in_(language).format(ref=_reference(notice.complaint_id), status=status)
+        return f"{text}\n\n{PHRASES['footer'].in_(language)}"
+    if isinstance(notice, EscalationNotice):
+        return COMPLAINT_PHRASES["escalation_body"].in_(language).format(
+            ref=notice.complaint_id,
+            category=notice.category,
+            target=TARGETS[notice.target].in_(language),
+            deadline=_day(notice.deadline),
+            level=LEVELS[notice.level].in_(language),
+        )
     if isinstance(notice, CampaignNotice):
         lines = [
             _subject(notice, language),
@@ -176,3 +262,12 @@ def _day(moment: datetime) -> str:
 
 def _percent(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
+
+
+def with_unsubscribe_link(message: Message, url: str) -> Message:
+    """The message with its one-click unsubscribe link at the end."""
+    return Message(
+        language=message.language,
+        subject=message.subject,
+        body=f"{message.body}\nإلغاء الاشتراك · Unsubscribe: {url}\n",
+    )

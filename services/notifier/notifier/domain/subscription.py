@@ -2,9 +2,10 @@
 language, optionally for one agency only. The address is personal data: it lives in
 the subscription and nowhere else."""
 
+import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from sharik.errors import Invalid
@@ -16,6 +17,11 @@ Topic = Literal["campaigns", "results"]
 CHANNELS: frozenset[str] = frozenset({"email"})
 LANGUAGES: frozenset[str] = frozenset({"ar", "en"})
 TOPICS: tuple[str, ...] = ("campaigns", "results")
+COMPLAINTS = "complaints"
+ESCALATIONS = "escalations"
+STAFF_SINCE = datetime(2000, 1, 1, tzinfo=UTC)
+"""Configured recipients count as subscribed all along: an escalation replayed after a
+restart still reaches them."""
 
 # Deliberately plain: one @, no spaces or angle brackets (which would let an address
 # smuggle extra headers or recipients), a dotted domain of letters, digits and hyphens.
@@ -49,6 +55,15 @@ class Subscription:
     agency: str | None
     created_at: datetime
     updated_at: datetime
+    quiet_hours: bool = True
+    """No message between 22:00 and 07:00 Muscat time (deferred to 07:00)."""
+    verified_at: datetime | None = None
+    """When the address was confirmed (the link sent to it was followed); nothing but
+    that link is sent to an unconfirmed address."""
+    complaint_id: str | None = None
+    """A complaint's follower: told of that complaint's progress."""
+    follower: str | None = None
+    """Pseudonym of the signed-in citizen following the complaint; None if anonymous."""
 
     @classmethod
     def create(
@@ -62,6 +77,7 @@ class Subscription:
         topics: tuple[str, ...] | list[str],
         agency: str | None,
         now: datetime,
+        quiet_hours: bool = True,
     ) -> "Subscription":
         """A validated subscription; topics are kept once each, in catalogue order."""
         if language not in LANGUAGES:
@@ -81,4 +97,48 @@ class Subscription:
             agency=agency or None,
             created_at=now,
             updated_at=now,
+            quiet_hours=quiet_hours,
+        )
+
+    @classmethod
+    def following(
+        cls, *, subscription_id: str, complaint_id: str, follower: str | None, channel: str, address: str,
+        language: str, quiet_hours: bool, now: datetime,
+    ) -> "Subscription":
+        """A complaint's filer (signed in, or anonymous) asking to be told of its progress."""
+        if language not in LANGUAGES:
+            raise Invalid(f"unsupported language {language!r}", details=[{"field": "language"}])
+        return cls(
+            subscription_id=subscription_id,
+            # One follow per complaint, person and address.
+            owner=f"complaint:{complaint_id}:{follower or 'anonymous'}",
+            channel=channel,  # type: ignore[arg-type] - checked by normalize_address
+            address=normalize_address(channel, address),
+            language=language,  # type: ignore[arg-type]
+            topics=(COMPLAINTS,),
+            agency=None,
+            created_at=now,
+            updated_at=now,
+            quiet_hours=quiet_hours,
+            complaint_id=complaint_id,
+            follower=follower,
+        )
+
+    @classmethod
+    def staff(cls, *, agency: str | None, level: str, address: str) -> "Subscription":
+        """A configured recipient of escalations at one rung (None: every agency's).
+        Configured by the platform, so confirmed."""
+        return cls(
+            # A digest, not the address: the id travels in events.
+            subscription_id="staff-" + hashlib.sha256(f"{agency}:{level}:{address}".encode()).hexdigest()[:24],
+            owner=f"staff:{agency or '*'}:{level}",
+            channel="email",
+            address=normalize_address("email", address),
+            language="ar",
+            topics=(f"{ESCALATIONS}:{level}",),  # type: ignore[arg-type]
+            agency=agency,
+            created_at=STAFF_SINCE,
+            updated_at=STAFF_SINCE,
+            quiet_hours=False,
+            verified_at=STAFF_SINCE,
         )
