@@ -8,7 +8,9 @@ The grid: a cell every 0.1° within 40 km of a wilayat's town, each covering a d
 
 import argparse
 import asyncio
+import json
 import math
+import sys
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -23,7 +25,9 @@ from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 
+from devstack import process
 from devstack.cap import cap_schema
+from devstack.process import Process
 from devstack.smtp import free_port
 from notifier.alerts.places import WILAYATS, nearest_wilayat
 
@@ -236,6 +240,31 @@ async def serve(centre: Centre, ports: tuple[int, ...] = (0,)) -> RunningCentre:
     for port in chosen:
         await web.TCPSite(runner, "127.0.0.1", port).start()
     return RunningCentre(centre, chosen, runner)
+
+
+DEV_CENTRES = {"omantel": (8101, 8102), "ooredoo": (8103, 8104)}
+"""The devstack's operators: a primary and a secondary endpoint each."""
+
+
+def dev_config() -> str:
+    """NOTIFIER_CELL_BROADCAST_CENTRES for the devstack's centres."""
+    return json.dumps(
+        {
+            operator: {"primary": f"http://127.0.0.1:{primary}/cap", "secondary": f"http://127.0.0.1:{secondary}/cap"}
+            for operator, (primary, secondary) in DEV_CENTRES.items()
+        }
+    )
+
+
+def launch(operator: str, ports: tuple[int, ...]) -> Process:
+    """Start one operator's centre as a separate process (wait for it with wait_until_ready)."""
+    argv = [sys.executable, "-m", "devstack.cbc", "--operator", operator]
+    for port in ports:
+        argv += ["--port", str(port)]
+    return process.launch(
+        f"cbc-{operator}", argv, url=f"http://127.0.0.1:{ports[0]}/broadcasts", ports=ports,
+        answers=lambda: all(answers(port) for port in ports),
+    )
 
 
 def answers(port: int) -> bool:

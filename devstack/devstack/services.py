@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 
+from devstack import cbc
 from devstack.keys import dev_keys, dev_pseudonym_key
 from devstack.process import Process, StartError, launch, stop_all, wait_until_ready
 
@@ -47,7 +48,12 @@ def service_env(
         "PSEUDONYM_KEY": dev_pseudonym_key(),
     }
     if name == "notifier":
-        env |= {"SMTP_HOST": smtp_host, "SMTP_PORT": str(smtp_port)}
+        env |= {
+            "SMTP_HOST": smtp_host,
+            "SMTP_PORT": str(smtp_port),
+            "PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "CELL_BROADCAST_CENTRES": cbc.dev_config(),
+        }
     return {prefix + key: value for key, value in env.items()}
 
 
