@@ -62,6 +62,12 @@ async def subscribe(
     return address, response.json()["subscription_id"]
 
 
+async def caused_by_events(client, operator) -> list[dict]:
+    """The deliveries, but the confirmation links every new address gets first."""
+    deliveries = (await client.get("/deliveries", headers=operator)).json()
+    return [d for d in deliveries if d["cause"]["event_type"] != "om.sharik.notifier.verification"]
+
+
 async def test_a_launched_campaign_is_emailed_to_matching_subscribers_only(
     notifier, settings, tokens, bus, mail_to, confirm_address
 ):
@@ -94,7 +100,7 @@ async def test_a_launched_campaign_is_emailed_to_matching_subscribers_only(
 
         # The event was handled as a whole before its email went out, so this is final.
         operator = tokens.of(["operator"])
-        deliveries = (await client.get("/deliveries", headers=operator)).json()
+        deliveries = await caused_by_events(client, operator)
         assert [(d["delivery_id"], d["state"]) for d in deliveries] == [(delivery_id, "sent")]
         assert mail_to(other_agency) == [] and mail_to(results_only) == []
 
@@ -113,7 +119,7 @@ async def test_an_event_older_than_the_subscription_is_not_mailed(
 
         [email] = await eventually(lambda: mail_to(address), what="the email of the later event")
         assert email["Subject"] == "Poll: After subscribing"
-        deliveries = (await client.get("/deliveries", headers=tokens.of(["operator"]))).json()
+        deliveries = await caused_by_events(client, tokens.of(["operator"]))
         assert [d["cause"]["event_id"] for d in deliveries] != [before.id]
         assert len(deliveries) == 1
 
@@ -132,7 +138,7 @@ async def test_an_event_delivered_twice_sends_one_email(
 
         emails = await eventually(lambda: len(mail_to(address)) >= 2 and mail_to(address), what="both emails")
         assert sorted(e["Subject"] for e in emails) == ["Poll: After", "Poll: Duplicated"]
-        deliveries = (await client.get("/deliveries", headers=tokens.of(["operator"]))).json()
+        deliveries = await caused_by_events(client, tokens.of(["operator"]))
         assert len(deliveries) == 2 and {d["state"] for d in deliveries} == {"sent"}
         assert [d["cause"]["event_id"] for d in deliveries].count(envelope.id) == 1
 
