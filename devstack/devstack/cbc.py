@@ -110,6 +110,7 @@ class Received:
     port: int
     cells: set[str]
     texts: dict[str, str]
+    document: bytes
 
 
 @dataclass
@@ -155,6 +156,7 @@ class Centre:
                 port=request.transport.get_extra_info("sockname")[1] if request.transport else 0,
                 cells=cells,
                 texts=texts,
+                document=body,
             )
         )
         return _answer(root, self.operator, "Ack", f"broadcast to {len(cells)} cells")
