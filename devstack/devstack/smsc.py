@@ -42,11 +42,14 @@ class SmsCentre:
     throttled: int = 0
     connections: set = field(default_factory=set)
 
-    def texts(self) -> list[str]:
-        """Each message's text, its parts joined (UDH stripped, UCS-2 or GSM decoded)."""
+    def texts(self, destination: str | None = None) -> list[str]:
+        """Each message's text (to `destination`, or to anyone), its parts joined (UDH
+        stripped, UCS-2 or GSM decoded)."""
         messages: dict[tuple[str, int], list[tuple[int, bytes]]] = {}
         singles = []
         for s in self.submitted:
+            if destination is not None and s.destination != destination:
+                continue
             body, coding = s.short_message, s.data_coding
             if s.esm_class & consts.SMPP_GSMFEAT_UDHI:
                 udh_length = body[0]

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from notifier.domain.delivery import Delivery, DeliveryState
+from notifier.domain.delivery import Delivery, DeliveryState, ReceiptState
 from notifier.domain.subscription import Channel, Language, Subscription, Topic
 from notifier.handlers import DeliveryHandlers, Subscribe, SubscriptionHandlers
 from sharik.http import CurrentUser, OptionalUser
@@ -177,6 +177,11 @@ class CauseOut(BaseModel):
     subject: str
 
 
+class StepOut(BaseModel):
+    at: datetime
+    step: str
+
+
 class DeliveryOut(BaseModel):
     """A delivery as an operator sees it: what and when, never the address."""
 
@@ -195,6 +200,8 @@ class DeliveryOut(BaseModel):
     sent_at: datetime | None
     failed_at: datetime | None
     operator_retries: int
+    receipt: ReceiptState | None = Field(description="SMS: submitted, then delivered or failed by the receipts")
+    history: list[StepOut]
 
     @classmethod
     def of(cls, d: Delivery) -> "DeliveryOut":
@@ -214,6 +221,8 @@ class DeliveryOut(BaseModel):
             sent_at=d.sent_at,
             failed_at=d.failed_at,
             operator_retries=d.operator_retries,
+            receipt=d.receipt,
+            history=[StepOut(at=at, step=step) for at, step in d.history],
         )
 
 

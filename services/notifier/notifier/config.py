@@ -31,6 +31,16 @@ class NotifierSettings(ServiceSettings):
     {"<agency>": {"unit_head": [...], "agency_admin": [...]}, "*": {"platform_operator": [...]}}
     ("*": every agency)."""
 
+    smpp_host: str | None = None
+    """The SMS centre (SMPP 3.4); without it the SMS channel is off."""
+    smpp_port: int = 2775
+    smpp_system_id: str = "sharik"
+    smpp_password: SecretStr = SecretStr("")
+    smpp_source_addr: str = "Sharik"
+    smpp_window: int = Field(default=10, ge=1)
+    """submit_sm in flight at once, waiting for their submit_sm_resp."""
+    smpp_enquire_link_seconds: float = Field(default=30.0, gt=0)
+
     delivery_attempts: int = Field(default=5, ge=1)
     retry_base_seconds: float = Field(default=2.0, gt=0)
     delivery_poll_seconds: float = Field(default=1.0, gt=0)

@@ -15,9 +15,12 @@ from notifier.alerts.store import AlertStore, BroadcastStore
 from notifier.alerts.worker import BroadcastWorker
 from notifier.channels import Sender
 from notifier.channels.email import EmailSender
+from notifier.channels.sms import SmsSender
 from notifier.config import NotifierSettings
 from notifier.domain.subscription import Subscription
 from notifier.handlers import DeliveryHandlers, SubscriptionHandlers
+from notifier.sms.receipts import Receipts
+from notifier.sms.smpp import SmppConnection, SmppSettings
 from notifier.store import DeliveryStore, ReporterStore, SubscriptionStore
 from notifier.webhooks import api as webhooks_api
 from notifier.webhooks.address import parse_networks
@@ -55,10 +58,18 @@ def create_app(
         subscription_store, delivery_store, pseudonym_key=key, public_url=settings.public_url,
         on_due=lambda: worker.wake(),
     )
+    if senders is None:
+        senders = {"email": email_sender(settings)}
+        if settings.smpp_host:
+            connection = SmppConnection(smpp_settings(settings), on_receipt=Receipts(delivery_store, on_saved=runtime.wake_relay))
+            runtime.on_startup(delivery_store.create_part_index)
+            runtime.on_startup(connection.start)
+            runtime.on_shutdown(connection.stop)
+            senders["sms"] = SmsSender(connection)
     worker = DeliveryWorker(
         delivery_store,
         subscription_store,
-        senders if senders is not None else {"email": email_sender(settings)},
+        senders,
         policy=RetryPolicy(attempts=settings.delivery_attempts, base_seconds=settings.retry_base_seconds),
         poll_seconds=settings.delivery_poll_seconds,
         concurrency=settings.delivery_concurrency,
@@ -158,6 +169,19 @@ async def configure_escalation_recipients(store: SubscriptionStore, settings: No
     for subscription in staff:
         await store.put_staff(subscription)
     await store.remove_staff_except({s.subscription_id for s in staff})
+
+
+def smpp_settings(settings: NotifierSettings) -> SmppSettings:
+    assert settings.smpp_host
+    return SmppSettings(
+        host=settings.smpp_host,
+        port=settings.smpp_port,
+        system_id=settings.smpp_system_id,
+        password=settings.smpp_password.get_secret_value(),
+        source_addr=settings.smpp_source_addr,
+        window=settings.smpp_window,
+        enquire_link_seconds=settings.smpp_enquire_link_seconds,
+    )
 
 
 def email_sender(settings: NotifierSettings) -> EmailSender:

@@ -186,6 +186,14 @@ class DeliveryStore:
             raise NotFound(f"no delivery {delivery_id}")
         return _delivery(document)
 
+    async def create_part_index(self) -> None:
+        await self.deliveries.create_index([("parts", ASCENDING)], sparse=True)
+
+    async def by_part(self, part: str) -> Delivery | None:
+        """The delivery one of whose parts the channel named `part` (an SMS receipt)."""
+        document = await self.deliveries.find_one({"parts": part}, STATE_ONLY)
+        return _delivery(document) if document else None
+
     async def list(self, *, state: str | None, limit: int) -> list[Delivery]:
         query = {"state": state} if state else {}
         cursor = self.deliveries.find(query, STATE_ONLY).sort("created_at", -1).limit(limit)
@@ -233,5 +241,7 @@ def _delivery(document: dict[str, Any]) -> Delivery:
             "delivery_id": document["_id"],
             "cause": Cause(**fields["cause"]),
             "message": Message(**fields["message"]),
+            "parts": tuple(fields.get("parts") or ()),
+            "history": tuple((at, step) for at, step in fields.get("history") or ()),
         }
     )

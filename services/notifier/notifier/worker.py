@@ -18,7 +18,7 @@ from notifier.handlers import VERIFICATION
 from notifier.loops import WorkLoops
 from notifier.store import DeliveryStore, SubscriptionStore
 from sharik.errors import ConcurrentChange
-from sharik.events import Envelope
+from sharik.events import Envelope, Event
 from sharik.events.notifier import NotificationFailed, NotificationSent
 
 log = structlog.get_logger(__name__)
@@ -76,7 +76,7 @@ class DeliveryWorker:
         if delivery is None:
             return False
         outcome = await self._attempt(delivery)
-        events = [_outcome_event(outcome)] if outcome.state in ("sent", "failed") else []
+        events = [outcome_event(outcome)] if outcome.state in ("sent", "failed") else []
         try:
             await self._deliveries.save(outcome, events)
         except ConcurrentChange:
@@ -104,7 +104,7 @@ class DeliveryWorker:
         try:
             if sender is None:
                 raise DeliveryError(f"no sender for channel {delivery.channel}", permanent=True)
-            await sender.send(
+            parts = await sender.send(
                 address=subscription.address,
                 message=message,
                 delivery_id=delivery.delivery_id,
@@ -119,10 +119,10 @@ class DeliveryWorker:
                 base_seconds=self._policy.base_seconds,
                 jitter=random.random(),  # spreads retries; not a secret
             )
-        return delivery.delivered(now=datetime.now(UTC))
+        return delivery.delivered(now=datetime.now(UTC), parts=parts)
 
 
-def _outcome_event(delivery: Delivery) -> Envelope:
+def outcome_event(delivery: Delivery) -> Envelope:
     """NotificationSent or NotificationFailed: names the subscription, never the address."""
     common = dict(
         delivery_id=delivery.delivery_id,
@@ -136,6 +136,11 @@ def _outcome_event(delivery: Delivery) -> Envelope:
         event = NotificationSent(**common, sent_at=delivery.sent_at)
     else:
         event = NotificationFailed(**common, error=delivery.last_error or "unknown", failed_at=delivery.failed_at)
+    return delivery_envelope(delivery, event)
+
+
+def delivery_envelope(delivery: Delivery, event: Event) -> Envelope:
+    """An event about a delivery, continuing the conversation of the event that caused it."""
     return Envelope(
         event=event,
         source=SOURCE,

@@ -168,3 +168,21 @@ class WebhookFailed(Event):
     error: str
     endpoint_disabled: bool
     failed_at: datetime
+
+
+class NotificationDelivered(Event):
+    """The handset got it: the SMS centre's receipts for every part said delivered.
+    (A receipt saying otherwise fails the delivery: NotificationFailed.)"""
+
+    name = "NotificationDelivered"
+    version = 1
+    topic = "notifier.deliveries"
+    subject_field = "delivery_id"
+
+    delivery_id: str
+    subscription_id: str
+    channel: Channel
+    cause_type: str
+    cause_id: str
+    parts: int = Field(ge=1)
+    delivered_at: datetime

@@ -4,12 +4,15 @@ id), only once their address is confirmed, until they unsubscribe in one click; 
 escalations reach the configured unit head and agency admin."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from ulid import ULID
 
+from devstack.smsc import SmsCentre
+from devstack.smsc import serve as serve_smsc
 from sharik.events import Envelope
 from sharik.events.feedback import ComplaintEscalated, ComplaintFiled, ComplaintStatusChanged
 from sharik.pseudonym import pseudonym
@@ -152,3 +155,56 @@ async def test_an_escalation_reaches_the_configured_rung_by_email(notifier, sett
         assert "escalated to the agency administrator" in to_admin.get_content()
         assert to_head["Subject"].startswith("تصعيد")
         assert mail_to(operator) == []
+
+
+async def test_a_filer_told_by_sms_sees_the_receipt_move_the_delivery_to_delivered(notifier, settings, bus):
+    centre = await serve_smsc(SmsCentre())
+    sms = settings.model_copy(update={"smpp_host": "127.0.0.1", "smpp_port": centre.port})
+    agency = unique("agency")
+    complaint_id = str(ULID())
+    operator_headers = None
+    try:
+        async with notifier(sms) as client:
+            await bus.publish(filed(agency, complaint_id, None))
+            for number in ("91234567", "91234560"):  # the stand-in fails numbers ending in 0
+                response = await client.post(
+                    f"/complaints/{complaint_id}/followers",
+                    json={"channel": "sms", "address": number, "language": "ar", "quiet_hours": False},
+                )
+                assert response.status_code == 201, response.text
+                assert response.json()["address"] == f"+968{number}"
+                [text] = await eventually(lambda n=number: centre.centre.texts(f"968{n}"), what="the confirmation SMS")
+                link = urlsplit(re.search(r"https?://\S+", text).group(0))
+                assert (await client.get(f"{link.path}?{link.query}")).status_code == 200
+            since = await bus.end_offsets("notifier.deliveries")
+            envelope = changed(agency, complaint_id, "submitted", "in_progress", 1)
+            await bus.publish(envelope)
+
+            texts = await eventually(lambda: centre.centre.texts("96891234567")[1:], what="the update by SMS")
+            assert "قيد المعالجة" in texts[0] and "being worked on" not in texts[0], "the reader's language only"
+            operator_headers = tokens_operator(settings)
+
+            async def receipts_in():
+                deliveries = (await client.get("/deliveries", headers=operator_headers)).json()
+                mine = [d for d in deliveries if d["cause"]["event_id"] == envelope.id]
+                return mine if len(mine) == 2 and all(d["receipt"] in ("delivered", "failed") for d in mine) else None
+
+            by_state = {d["receipt"]: d for d in await eventually(receipts_in, what="both receipts")}
+            assert [h["step"] for h in by_state["delivered"]["history"]] == ["submitted", "delivered"]
+            assert [h["step"] for h in by_state["failed"]["history"]] == ["submitted", "failed: UNDELIV"]
+            assert by_state["failed"]["state"] == "failed", "an operator can retry it"
+            records = await bus.records(
+                "notifier.deliveries", key=by_state["delivered"]["delivery_id"], since=since, count=2
+            )
+            types = [dict(r.headers)["ce_type"].decode() for r in records]
+            assert types == ["om.sharik.notifier.NotificationSent.v1", "om.sharik.notifier.NotificationDelivered.v1"]
+            assert all(b"91234567" not in r.value for r in records)
+    finally:
+        await centre.stop()
+
+
+def tokens_operator(settings) -> dict[str, str]:
+    from devstack.keys import dev_keys
+    from sharik.auth import mint_token
+
+    return {"authorization": f"Bearer {mint_token(dev_keys()[0], subject='operator-sms', roles=['operator'])}"}

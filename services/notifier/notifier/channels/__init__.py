@@ -18,5 +18,6 @@ class DeliveryError(Exception):
 class Sender(Protocol):
     async def send(
         self, *, address: str, message: Message, delivery_id: str, unsubscribe_url: str | None = None
-    ) -> None:
-        """Hand the message over for `address`, or raise DeliveryError."""
+    ) -> tuple[str, ...]:
+        """Hand the message over for `address`, or raise DeliveryError. Returns the ids
+        the channel gave the message's parts, when it sends receipts for them (SMS)."""

@@ -33,8 +33,9 @@ class EmailSender:
 
     async def send(
         self, *, address: str, message: Message, delivery_id: str, unsubscribe_url: str | None = None
-    ) -> None:
-        """Send `message` to `address`; DeliveryError (permanent on 5xx) when refused."""
+    ) -> tuple[str, ...]:
+        """Send `message` to `address`; DeliveryError (permanent on 5xx) when refused.
+        Email has no receipts: no part ids."""
         try:
             await aiosmtplib.send(
                 compose(self.sender, address, message, delivery_id, unsubscribe_url=unsubscribe_url),
@@ -54,6 +55,7 @@ class EmailSender:
             raise DeliveryError(redacted(error), permanent=error.code >= 500) from None
         except (aiosmtplib.SMTPException, OSError) as error:
             raise DeliveryError(redacted(error)) from None
+        return ()
 
 
 def compose(

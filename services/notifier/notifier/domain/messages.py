@@ -184,13 +184,13 @@ def _reference(complaint_id: str) -> str:
     return complaint_id[-8:]
 
 
-_SEPARATOR = "\n\n— — —\n\n"
+SEPARATOR = "\n\n— — —\n\n"
 
 
 def render(notice: Notice, language: Language) -> Message:
     """The message for a subscriber who reads `language`."""
     other: Language = "en" if language == "ar" else "ar"
-    body = _body(notice, language) + _SEPARATOR + _body(notice, other)
+    body = _body(notice, language) + SEPARATOR + _body(notice, other)
     return Message(language=language, subject=_subject(notice, language), body=body + "\n")
 
 

@@ -10,11 +10,11 @@ from typing import Literal
 
 from sharik.errors import Invalid
 
-Channel = Literal["email"]
+Channel = Literal["email", "sms"]
 Language = Literal["ar", "en"]
 Topic = Literal["campaigns", "results"]
 
-CHANNELS: frozenset[str] = frozenset({"email"})
+CHANNELS: frozenset[str] = frozenset({"email", "sms"})
 LANGUAGES: frozenset[str] = frozenset({"ar", "en"})
 TOPICS: tuple[str, ...] = ("campaigns", "results")
 COMPLAINTS = "complaints"
@@ -33,6 +33,8 @@ def normalize_address(channel: str, address: str) -> str:
     """The address as stored, or Invalid when the channel cannot deliver to it."""
     if channel not in CHANNELS:
         raise Invalid(f"unsupported channel {channel!r}", details=[{"field": "channel"}])
+    if channel == "sms":
+        return _omani_mobile(address)
     address = address.strip()
     if len(address) > _MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(address):
         raise Invalid("address is not a valid email address", details=[{"field": "address"}])
@@ -41,6 +43,18 @@ def normalize_address(channel: str, address: str) -> str:
         raise Invalid("address is not a valid email address", details=[{"field": "address"}])
     # The domain is case-insensitive; the local part, strictly speaking, is not.
     return f"{local}@{domain.lower()}"
+
+
+_MOBILE = re.compile(r"^(?:\+|00)?(?:968)?([79]\d{7})$")
+
+
+def _omani_mobile(address: str) -> str:
+    """An Omani mobile number as +968 and eight digits (7 or 9 first)."""
+    digits = re.sub(r"[\s\-()]", "", address)
+    found = _MOBILE.fullmatch(digits)
+    if not found:
+        raise Invalid("address is not an Omani mobile number (+968 9XXXXXXX)", details=[{"field": "address"}])
+    return f"+968{found.group(1)}"
 
 
 @dataclass(frozen=True)

@@ -65,14 +65,18 @@ class SmppConnection:
         self._thread.start()
 
     async def stop(self) -> None:
+        """Unbind (the reader thread takes the answer and ends), then close."""
         self._stopping.set()
         client = self._client
+        if client is not None and self._bound.is_set():
+            try:
+                with self._lock:
+                    client.send_pdu(smpp.make_pdu("unbind", client=client))
+            except Exception:  # noqa: BLE001 - closing anyway
+                pass
+        if self._thread:
+            await asyncio.to_thread(self._thread.join, 2)
         if client is not None:
-            with self._lock:
-                try:
-                    client.unbind()
-                except Exception:  # noqa: BLE001 - closing anyway
-                    pass
             client.disconnect()
         if self._thread:
             await asyncio.to_thread(self._thread.join, 5)
