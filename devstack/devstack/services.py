@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from devstack import cbc
+from devstack import cbc, smsc
 from devstack.keys import dev_keys, dev_pseudonym_key
 from devstack.process import Process, StartError, launch, stop_all, wait_until_ready
 
@@ -53,6 +53,8 @@ def service_env(
             "SMTP_PORT": str(smtp_port),
             "PUBLIC_URL": f"http://127.0.0.1:{port}",
             "CELL_BROADCAST_CENTRES": cbc.dev_config(),
+            "SMPP_HOST": "127.0.0.1",
+            "SMPP_PORT": str(smsc.DEV_PORT),
         }
     return {prefix + key: value for key, value in env.items()}
 

@@ -7,6 +7,7 @@ later. Numbers ending in 0 are undeliverable (receipt UNDELIV); the first
 import argparse
 import asyncio
 import struct
+import sys
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ import gsm0338  # noqa: F401 - registers the "gsm03.38" codec
 from smpplib import consts, smpp
 from smpplib.client import Client
 
+from devstack import process
+from devstack.process import Process, is_listening
 from devstack.smtp import free_port
 
 RECEIPT_DELAY_SECONDS = 0.05
@@ -161,9 +164,20 @@ async def serve(centre: SmsCentre, port: int = 0) -> RunningSmsCentre:
     return RunningSmsCentre(centre, port, server)
 
 
+DEV_PORT = 2775
+
+
+def launch(port: int = DEV_PORT) -> Process:
+    """Start the SMS centre as a separate process (wait for it with wait_until_ready)."""
+    return process.launch(
+        f"smsc-{port}", [sys.executable, "-m", "devstack.smsc", "--port", str(port)], url=f"smpp://127.0.0.1:{port}",
+        ports=(port,), answers=lambda: is_listening("127.0.0.1", port),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m devstack.smsc", description=__doc__)
-    parser.add_argument("--port", type=int, default=2775)
+    parser.add_argument("--port", type=int, default=DEV_PORT)
     args = parser.parse_args()
 
     async def run() -> None:
