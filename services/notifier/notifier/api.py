@@ -35,7 +35,8 @@ class SubscriptionIn(BaseModel):
     language: Language
     topics: list[Topic] = Field(min_length=1)
     agency: str | None = Field(default=None, min_length=1, max_length=64, description="only this agency's events")
-    quiet_hours: bool = Field(default=True, description="nothing between 22:00 and 07:00 Muscat time")
+    quiet_hours: bool = Field(default=True, description="nothing between 22:00 and 07:00 Muscat time (alerts excepted)")
+    wilayat: str | None = Field(default=None, max_length=64, description="where you are; needed for public alerts")
 
 
 class SubscriptionOut(BaseModel):
@@ -46,6 +47,7 @@ class SubscriptionOut(BaseModel):
     topics: list[Topic]
     agency: str | None
     quiet_hours: bool
+    wilayat: str | None
     confirmed: bool = Field(description="the link sent to the address was followed; until then nothing else is sent")
     created_at: datetime
     updated_at: datetime
@@ -60,6 +62,7 @@ class SubscriptionOut(BaseModel):
             topics=list(s.topics),
             agency=s.agency,
             quiet_hours=s.quiet_hours,
+            wilayat=s.wilayat,
             confirmed=s.verified_at is not None,
             created_at=s.created_at,
             updated_at=s.updated_at,
@@ -79,6 +82,7 @@ async def subscribe(
             topics=tuple(body.topics),
             agency=body.agency,
             quiet_hours=body.quiet_hours,
+            wilayat=body.wilayat,
         ),
         by=user,
     )

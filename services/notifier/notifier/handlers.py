@@ -11,6 +11,7 @@ from ulid import ULID
 
 from notifier.domain.delivery import Cause, Delivery
 from notifier.domain.messages import (
+    AlertNotice,
     CampaignNotice,
     ComplaintNotice,
     EscalationNotice,
@@ -46,6 +47,7 @@ class Subscribe:
     topics: tuple[str, ...]
     agency: str | None
     quiet_hours: bool = True
+    wilayat: str | None = None
 
 
 def link_token(key: str, purpose: str, subscription: Subscription) -> str:
@@ -85,6 +87,7 @@ class SubscriptionHandlers:
             agency=command.agency,
             now=datetime.now(UTC),
             quiet_hours=command.quiet_hours,
+            wilayat=command.wilayat,
         )
         return await self._put(subscription)
 
@@ -240,6 +243,12 @@ class DeliveryHandlers:
             deadline=event.deadline,
         )
         await self._fan_out(envelope, recipients, agency=event.agency, notice=notice)
+
+    async def alert_issued(self, envelope: Envelope, notice: AlertNotice, wilayats: frozenset[str]) -> None:
+        """Tell the subscribers to public alerts registered in the area (by SMS or email,
+        quiet hours or not)."""
+        subscribers = self._subscriptions.in_wilayats(wilayats, subscribed_by=envelope.time)
+        await self._fan_out(envelope, subscribers, agency=envelope.agency or "", notice=notice)
 
     async def _fan_out(
         self, envelope: Envelope, subscribers: AsyncIterator[Subscription], *, agency: str, notice: Notice

@@ -105,6 +105,7 @@ def create_app(
         operators=centres.operators,
         sender_domain=settings.alert_sender_domain,
         pseudonym_key=key,
+        tell_subscribers=delivery_handlers.alert_issued,
         on_issued=lambda: (broadcaster.wake(), runtime.wake_relay()),
     )
 

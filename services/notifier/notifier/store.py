@@ -1,7 +1,7 @@
 """Subscriptions and deliveries in MongoDB, one document each. Deliveries carry their
 events in the document's outbox; subscriptions hold the only copy of an address."""
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -66,6 +66,7 @@ class SubscriptionStore:
                     "agency": s.agency,
                     "updated_at": s.updated_at,
                     "quiet_hours": s.quiet_hours,
+                    "wilayat": s.wilayat,
                 },
                 "$setOnInsert": {
                     "_id": s.subscription_id,
@@ -102,6 +103,17 @@ class SubscriptionStore:
         }
         cursor = self.subscriptions.find(query, batch_size=500)
         async for document in cursor:
+            yield _subscription(document)
+
+    async def in_wilayats(self, wilayats: Iterable[str], *, subscribed_by: datetime) -> AsyncIterator[Subscription]:
+        """Confirmed subscribers to public alerts registered in one of `wilayats`."""
+        query = {
+            "topics": "alerts",
+            "wilayat": {"$in": sorted(wilayats)},
+            "created_at": {"$lte": subscribed_by},
+            "verified_at": {"$ne": None},
+        }
+        async for document in self.subscriptions.find(query, batch_size=500):
             yield _subscription(document)
 
     async def followers(self, complaint_id: str) -> AsyncIterator[Subscription]:
@@ -215,6 +227,7 @@ def _subscription(document: dict[str, Any]) -> Subscription:
         verified_at=document.get("verified_at"),
         complaint_id=document.get("complaint_id"),
         follower=document.get("follower"),
+        wilayat=document.get("wilayat"),
     )
 
 

@@ -19,11 +19,19 @@ from notifier.loops import WorkLoops
 from notifier.store import DeliveryStore, SubscriptionStore
 from sharik.errors import ConcurrentChange
 from sharik.events import Envelope, Event
-from sharik.events.notifier import NotificationFailed, NotificationSent
+from sharik.events.notifier import (
+    AlertCancelled,
+    AlertIssued,
+    AlertUpdated,
+    NotificationFailed,
+    NotificationSent,
+)
 
 log = structlog.get_logger(__name__)
 
 SOURCE = "notifier"
+
+ALERTS = frozenset(e.type_name() for e in (AlertIssued, AlertUpdated, AlertCancelled))
 
 LEASE = timedelta(minutes=2)
 """Longer than a channel may take to answer (the SMTP timeout is 30 s), so a delivery is
@@ -95,7 +103,9 @@ class DeliveryWorker:
         unsubscribe_url = None
         if delivery.cause.event_type != VERIFICATION:
             # Deferred, not dropped: the next attempt is when the quiet hours end.
-            until = quiet_until(self._clock()) if subscription.quiet_hours else None
+            # Public alerts are never held back.
+            quiet = subscription.quiet_hours and delivery.cause.event_type not in ALERTS
+            until = quiet_until(self._clock()) if quiet else None
             if until is not None:
                 return delivery.deferred(until=until)
             unsubscribe_url = self._unsubscribe_url(subscription)

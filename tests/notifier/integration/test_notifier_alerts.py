@@ -5,13 +5,17 @@ issued as CAP 1.2 (validated against the OASIS schema), acknowledged by both ope
 while a centre was down, kept and retried."""
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
 from devstack.cap import cap_schema
 from devstack.cbc import Centre, serve
+from devstack.smsc import SmsCentre
+from devstack.smsc import serve as serve_smsc
 from devstack.smtp import free_port
 from notifier.alerts.centres import CentreEndpoints
 from tests.notifier.integration.conftest import eventually
@@ -260,3 +264,38 @@ async def test_the_author_sees_the_lengths_and_what_does_not_fit_is_refused_nami
             f"/alerts/{other.json()['alert_id']}", headers=tokens.of(["alert_authority"], agency="another")
         )
         assert elsewhere.status_code == 404
+
+
+async def test_an_alert_reaches_by_sms_the_subscribers_registered_in_its_area_only(
+    notifier, alert_settings, tokens
+):
+    smsc = await serve_smsc(SmsCentre())
+    settings = alert_settings.model_copy(update={"smpp_host": "127.0.0.1", "smpp_port": smsc.port})
+    try:
+        async with notifier(settings) as client:
+            for number, wilayat in (("92345671", "sur"), ("92345672", "salalah"), ("92345673", "seeb")):
+                created = await client.post(
+                    "/subscriptions",
+                    json={"channel": "sms", "address": number, "language": "ar", "topics": ["alerts"],
+                          "wilayat": wilayat},
+                    headers=tokens.citizen(),
+                )
+                assert created.status_code == 201, created.text
+                [text] = await eventually(lambda n=number: smsc.centre.texts(f"968{n}"), what="the confirmation SMS")
+                link = urlsplit(re.search(r"https?://\S+", text).group(0))
+                assert (await client.get(f"{link.path}?{link.query}")).status_code == 200
+            missing = await client.post(
+                "/subscriptions",
+                json={"channel": "sms", "address": "92345674", "language": "ar", "topics": ["alerts"]},
+                headers=tokens.citizen(),
+            )
+            assert missing.status_code == 422 and missing.json()["error"]["details"][0]["field"] == "wilayat"
+
+            await issue_with_four_eyes(client, tokens, "/alerts", alert_body())
+            # Sur by its code, Seeb inside the polygon over the Muscat coast.
+            for number in ("92345671", "92345673"):
+                texts = await eventually(lambda n=number: smsc.centre.texts(f"968{n}")[1:], what="the alert by SMS")
+                assert texts[0].startswith("تحذير: أمطار غزيرة وجريان أودية")
+            assert smsc.centre.texts("96892345672")[1:] == [], "Salalah is outside the area"
+    finally:
+        await smsc.stop()

@@ -2,7 +2,7 @@
 issuing hands the CAP document to every configured operator; the platform's operators
 retry a failed hand-off."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from ulid import ULID
@@ -11,6 +11,7 @@ from notifier.alerts import cap
 from notifier.alerts.alert import Alert, Content, MsgType
 from notifier.alerts.broadcast import Broadcast
 from notifier.alerts.store import AlertStore, BroadcastStore
+from notifier.domain.messages import AlertNotice, Text
 from notifier.worker import SOURCE
 from sharik.auth import Principal
 from sharik.errors import Forbidden, NotFound
@@ -31,8 +32,10 @@ class AlertHandlers:
         operators: tuple[str, ...],
         sender_domain: str,
         pseudonym_key: str,
+        tell_subscribers: Callable[[Envelope, AlertNotice, frozenset[str]], Awaitable[None]],
         on_issued: Callable[[], None] = lambda: None,
     ) -> None:
+        self._tell_subscribers = tell_subscribers
         self._alerts = alerts
         self._broadcasts = broadcasts
         self._operators = operators
@@ -63,6 +66,10 @@ class AlertHandlers:
             document = cap.render(alert).decode()
             event = self._event(alert)
             alert = await self._alerts.save(alert, [event], cap=document)
+            if alert.content.status == "Actual":
+                # After the hand-offs' insert below is the CBC's turn; the subscribers'
+                # messages are deliveries of their own, idempotent by the event's id.
+                await self._tell_subscribers(event, _notice(alert), alert.content.area.wilayats())
         else:
             document = await self._alerts.cap_of(alert_id)
         now = datetime.now(UTC)
@@ -162,3 +169,12 @@ class AlertHandlers:
         )
         return Envelope(event=event, source=SOURCE, agency=alert.agency, correlation_id=alert.chain_id)
 
+
+
+def _notice(alert: Alert) -> AlertNotice:
+    infos = {i.language: i for i in alert.content.infos}
+
+    def text(field: str) -> Text:
+        return Text(ar=getattr(infos["ar"], field), en=getattr(infos["en"], field))
+
+    return AlertNotice(headline=text("headline"), description=text("description"), instruction=text("instruction"))

@@ -88,7 +88,16 @@ class EscalationNotice:
     deadline: datetime
 
 
-Notice = CampaignNotice | ResultNotice | VerificationNotice | ComplaintNotice | EscalationNotice
+@dataclass(frozen=True)
+class AlertNotice:
+    """A public alert, for subscribers in its area: what the authority wrote."""
+
+    headline: Text
+    description: Text
+    instruction: Text
+
+
+Notice = CampaignNotice | ResultNotice | VerificationNotice | ComplaintNotice | EscalationNotice | AlertNotice
 
 
 @dataclass(frozen=True)
@@ -195,6 +204,8 @@ def render(notice: Notice, language: Language) -> Message:
 
 
 def _subject(notice: Notice, language: Language) -> str:
+    if isinstance(notice, AlertNotice):
+        return notice.headline.in_(language)
     if isinstance(notice, VerificationNotice):
         return COMPLAINT_PHRASES["verify_subject"].in_(language)
     if isinstance(notice, ComplaintNotice):
@@ -208,6 +219,8 @@ def _subject(notice: Notice, language: Language) -> str:
 
 
 def _body(notice: Notice, language: Language) -> str:
+    if isinstance(notice, AlertNotice):
+        return "\n".join((notice.headline.in_(language), notice.description.in_(language), notice.instruction.in_(language)))
     if isinstance(notice, VerificationNotice):
         return COMPLAINT_PHRASES["verify_body"].in_(language).format(link=notice.link)
     if isinstance(notice, ComplaintNotice):

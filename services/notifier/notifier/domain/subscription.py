@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from notifier.alerts.places import WILAYATS
 from sharik.errors import Invalid
 
 Channel = Literal["email", "sms"]
 Language = Literal["ar", "en"]
-Topic = Literal["campaigns", "results"]
+Topic = Literal["campaigns", "results", "alerts"]
 
 CHANNELS: frozenset[str] = frozenset({"email", "sms"})
 LANGUAGES: frozenset[str] = frozenset({"ar", "en"})
-TOPICS: tuple[str, ...] = ("campaigns", "results")
+TOPICS: tuple[str, ...] = ("campaigns", "results", "alerts")
 COMPLAINTS = "complaints"
 ESCALATIONS = "escalations"
 STAFF_SINCE = datetime(2000, 1, 1, tzinfo=UTC)
@@ -78,6 +79,8 @@ class Subscription:
     """A complaint's follower: told of that complaint's progress."""
     follower: str | None = None
     """Pseudonym of the signed-in citizen following the complaint; None if anonymous."""
+    wilayat: str | None = None
+    """Where the subscriber is: public alerts whose area covers it reach them."""
 
     @classmethod
     def create(
@@ -92,6 +95,7 @@ class Subscription:
         agency: str | None,
         now: datetime,
         quiet_hours: bool = True,
+        wilayat: str | None = None,
     ) -> "Subscription":
         """A validated subscription; topics are kept once each, in catalogue order."""
         if language not in LANGUAGES:
@@ -101,6 +105,8 @@ class Subscription:
             raise Invalid(f"unknown topics: {', '.join(unknown)}", details=[{"field": "topics"}])
         if not topics:
             raise Invalid("choose at least one topic", details=[{"field": "topics"}])
+        if "alerts" in topics and wilayat not in WILAYATS:
+            raise Invalid("public alerts need the wilayat you are in", details=[{"field": "wilayat"}])
         return cls(
             subscription_id=subscription_id,
             owner=owner,
@@ -112,6 +118,7 @@ class Subscription:
             created_at=now,
             updated_at=now,
             quiet_hours=quiet_hours,
+            wilayat=wilayat,
         )
 
     @classmethod
