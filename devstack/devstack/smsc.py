@@ -76,6 +76,9 @@ class SmsCentre:
                 pdu = smpp.parse_pdu(raw, client=stub, allow_unknown_opt_params=True)
                 answer = await self._answer(pdu, stub, writer)
                 if answer is not None:
+                    # Set after construction: smpplib's constructor keeps its own number
+                    # when given one (its client's counter shadows the keyword).
+                    answer.sequence = pdu.sequence
                     writer.write(answer.generate())
                     await writer.drain()
                 if pdu.command == "unbind":

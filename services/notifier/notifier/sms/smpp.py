@@ -6,6 +6,7 @@ in flight; long texts split with a concatenation UDH and Arabic sent as UCS-2
 (deliver_sm) handed to `on_receipt`."""
 
 import asyncio
+import queue
 import re
 import threading
 from collections.abc import Awaitable, Callable
@@ -27,6 +28,61 @@ _ID = re.compile(rb"id:(\w+)")
 
 Receipt = Callable[[str, bool, str], Awaitable[None]]
 """(message id, delivered?, the centre's stat) → recorded."""
+
+
+class _Sequences:
+    """smpplib's sequence numbers, drawn under a lock: the reader thread numbers its
+    deliver_sm_resp while the event loop numbers submits, and a number drawn twice
+    would leave a submit waiting for an answer that went to the other."""
+
+    MAX = 0x7FFFFFFF
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sequence = 1
+
+    @property
+    def sequence(self) -> int:
+        return self._sequence
+
+    def next_sequence(self) -> int:
+        with self._lock:
+            self._sequence = 1 if self._sequence == self.MAX else self._sequence + 1
+            return self._sequence
+
+
+class _Client(Client):
+    """smpplib's client, every PDU written by one writer thread from a queue: the reader
+    thread answers deliver_sm and sends enquire_link while submits come from the event
+    loop, and neither may block on the socket (a full send buffer while the reader
+    waits would deadlock with a centre that stops reading until we read)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
+
+    def connect(self):
+        super().connect()
+        self._writer = threading.Thread(target=self._write_all, name="smpp-writer", daemon=True)
+        self._writer.start()
+
+    def send_pdu(self, p):
+        if self.state not in consts.COMMAND_STATES[p.command]:
+            raise exceptions.PDUError(f"Command {p.command} failed: not bound")
+        self._outbox.put(p.generate())
+        return True
+
+    def _write_all(self) -> None:
+        while (data := self._outbox.get()) is not None:
+            try:
+                self._socket.sendall(data)
+            except OSError:
+                return  # the reader sees the broken connection and reconnects
+
+    def disconnect(self):
+        self._outbox.put(None)
+        super().disconnect()
 
 
 @dataclass(frozen=True)
@@ -52,7 +108,7 @@ class SmppConnection:
         self._window: asyncio.Semaphore | None = None
         self._bound = threading.Event()
         self._stopping = threading.Event()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._client: Client | None = None
         self._pending: dict[int, asyncio.Future] = {}
         self._thread: threading.Thread | None = None
@@ -94,19 +150,8 @@ class SmppConnection:
                     raise DeliveryError("the SMS centre is not reachable")
                 future = self._loop.create_future()
                 try:
-                    with self._lock:
-                        assert self._client is not None
-                        pdu = smpp.make_pdu(
-                            "submit_sm", client=self._client,
-                            source_addr_ton=consts.SMPP_TON_ALNUM, source_addr=self._settings.source_addr,
-                            dest_addr_ton=consts.SMPP_TON_INTL, dest_addr_npi=consts.SMPP_NPI_ISDN,
-                            destination_addr=destination, short_message=part, data_coding=coding,
-                            esm_class=esm_class, registered_delivery=True,
-                        )
-                        self._pending[pdu.sequence] = future
-                        self._client.send_pdu(pdu)
-                except (exceptions.ConnectionError, exceptions.PDUError, OSError) as error:
-                    self._pending.pop(getattr(pdu, "sequence", -1), None)
+                    self._write_submit(future, destination, part, coding, esm_class)
+                except (exceptions.ConnectionError, exceptions.PDUError, OSError, AssertionError) as error:
                     raise DeliveryError(f"SMPP: {type(error).__name__}") from None
                 try:
                     status, message_id = await asyncio.wait_for(future, self._settings.response_timeout_seconds)
@@ -121,14 +166,33 @@ class SmppConnection:
                 raise DeliveryError(f"SMPP status {status:#x}: {description}", permanent=True)
             raise DeliveryError("SMPP: still throttled after backing off")
 
+    def _write_submit(self, future: asyncio.Future, destination: str, part: bytes, coding: int, esm_class: int) -> None:
+        with self._lock:
+            client = self._client
+            assert client is not None
+            pdu = smpp.make_pdu(
+                "submit_sm", client=client,
+                source_addr_ton=consts.SMPP_TON_ALNUM, source_addr=self._settings.source_addr,
+                dest_addr_ton=consts.SMPP_TON_INTL, dest_addr_npi=consts.SMPP_NPI_ISDN,
+                destination_addr=destination, short_message=part, data_coding=coding,
+                esm_class=esm_class, registered_delivery=True,
+            )
+            # Registered before it is written: the answer may come back at once.
+            self._pending[pdu.sequence] = future
+            try:
+                client.send_pdu(pdu)
+            except BaseException:
+                self._pending.pop(pdu.sequence, None)
+                raise
+
     # The reader thread.
 
     def _run(self) -> None:
         delay = 0.5
         while not self._stopping.is_set():
-            client = Client(
+            client = _Client(
                 self._settings.host, self._settings.port, timeout=self._settings.enquire_link_seconds,
-                allow_unknown_opt_params=True,
+                allow_unknown_opt_params=True, sequence_generator=_Sequences(),
             )
             client.set_message_sent_handler(self._resp)
             client.set_message_received_handler(self._received)
