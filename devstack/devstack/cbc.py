@@ -29,7 +29,7 @@ from devstack import process
 from devstack.cap import cap_schema
 from devstack.process import Process
 from devstack.smtp import free_port
-from notifier.alerts.places import WILAYATS, nearest_wilayat
+from notifier.alerts.places import nearest_wilayat
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 GRID_STEP_DEGREES = 0.1
