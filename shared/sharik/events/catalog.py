@@ -31,7 +31,18 @@ from sharik.events.feedback import (
     ServiceEvaluated,
     ServiceRated,
 )
-from sharik.events.notifier import NotificationFailed, NotificationSent
+from sharik.events.notifier import (
+    AlertCancelled,
+    AlertIssued,
+    AlertUpdated,
+    BroadcastAcknowledged,
+    BroadcastFailed,
+    NotificationDelivered,
+    NotificationFailed,
+    NotificationSent,
+    WebhookDelivered,
+    WebhookFailed,
+)
 from sharik.events.voting import BallotClosed, BallotOpened, ResultPublished, VoteCast
 
 CATALOG: dict[str, type[Event]] = {
@@ -69,6 +80,14 @@ CATALOG: dict[str, type[Event]] = {
         ServiceEvaluated,
         NotificationSent,
         NotificationFailed,
+        NotificationDelivered,
+        AlertIssued,
+        AlertUpdated,
+        AlertCancelled,
+        BroadcastAcknowledged,
+        BroadcastFailed,
+        WebhookDelivered,
+        WebhookFailed,
     )
 }
 
@@ -85,6 +104,8 @@ TOPICS: dict[str, int] = {
     "feedback.complaints": 6,
     "feedback.services": 3,
     "notifier.deliveries": 3,
+    "notifier.alerts": 3,
+    "notifier.webhooks": 3,
 }
 
 
