@@ -13,3 +13,9 @@ class ReportingSettings(ServiceSettings):
     mongodb_database: str = "sharik_reporting"
     voting_public_url: str = "http://127.0.0.1:8003"
     """The voting service's public base URL, for the open-data catalogue's board and .pb links."""
+    suppression_k: int = 5
+    """Small-cell suppression: a count of people under this is withheld from every dataset."""
+    catalog_page_size: int = 100
+    """Datasets per page of the DCAT catalogue (Hydra paging beyond it)."""
+    open_data_contact_email: str = "opendata@sharik.om"
+    """The catalogue's contact point for questions about the datasets."""

@@ -4,10 +4,11 @@ import uvicorn
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
-from reporting import api, open_data_api
+from reporting import api, datasets_api, open_data_api
 from reporting.catalogue import OpenDataCatalogue
 from reporting.config import ReportingSettings
 from reporting.consumers import subscribe_projections
+from reporting.open_data import OpenData
 from reporting.projections import TOPICS
 from reporting.store import ReadModel
 from reporting.views import TransparencyViews
@@ -25,16 +26,19 @@ def create_app(
     read_model = ReadModel(runtime.db)
     runtime.on_startup(read_model.create_indexes)
     subscribe_projections(runtime.broker, group_id=runtime.group_id, read_model=read_model)
+    open_data = OpenData(read_model, settings)
+    runtime.run_in_background(open_data.keep_daily_snapshots)
     return runtime.app(
         title="Sharik reporting",
         description=(
             "The public transparency view: campaigns, ballot results, complaints (volumes, timings,"
-            " SLA compliance, satisfaction), service ratings, notifications; ballot results as open data."
+            " SLA compliance, satisfaction), service ratings, notifications; ballot results as open data; the DCAT-AP 3.0 catalogue of every dataset."
         ),
-        routers=[api.router, open_data_api.router, api.admin],
+        routers=[api.router, open_data_api.router, datasets_api.router, api.admin],
         state={
             "views": TransparencyViews(read_model),
             "catalogue": OpenDataCatalogue(read_model, voting_url=settings.voting_public_url),
+            "open_data": open_data,
             "read_model": read_model,
         },
     )
