@@ -1,5 +1,7 @@
 """Reporting settings, from REPORTING_* environment variables."""
 
+from datetime import timedelta
+
 from pydantic_settings import SettingsConfigDict
 
 from sharik.settings import ServiceSettings
@@ -19,3 +21,7 @@ class ReportingSettings(ServiceSettings):
     """Datasets per page of the DCAT catalogue (Hydra paging beyond it)."""
     open_data_contact_email: str = "opendata@sharik.om"
     """The catalogue's contact point for questions about the datasets."""
+    data_request_answer_within: timedelta = timedelta(days=15)
+    """How long an agency has to answer a data request before it counts as late."""
+    data_request_overdue_poll_seconds: float = 60
+    """How often open data requests past their due time are marked overdue."""

@@ -13,6 +13,7 @@ from sharik.events.feedback import (
     ServiceRated,
 )
 from sharik.events.notifier import NotificationFailed, NotificationSent
+from sharik.events.reporting import DataRequestAnswered, DataRequested, DataRequestOverdue
 from sharik.events.voting import BallotClosed, BallotOpened, ResultPublished, VoteCast
 
 CATALOG: dict[str, type[Event]] = {
@@ -33,6 +34,9 @@ CATALOG: dict[str, type[Event]] = {
         ServiceEvaluated,
         NotificationSent,
         NotificationFailed,
+        DataRequested,
+        DataRequestAnswered,
+        DataRequestOverdue,
     )
 }
 
@@ -45,6 +49,7 @@ TOPICS: dict[str, int] = {
     "feedback.complaints": 6,
     "feedback.services": 3,
     "notifier.deliveries": 3,
+    "reporting.data_requests": 3,
 }
 
 

@@ -6,6 +6,6 @@ CSV and JSON files, the checksums, the daily snapshots and the suppression rule 
 apply to it unchanged."""
 
 from reporting.datasets.table import Column, Source, Table, register, sources
-from reporting.datasets import ballots, complaints, participation, services  # noqa: F401  (registrations)
+from reporting.datasets import ballots, complaints, data_requests, participation, services  # noqa: F401  (registrations)
 
 __all__ = ["Column", "Source", "Table", "register", "sources"]

@@ -85,7 +85,7 @@ async def _facts(read_model: ReadModel) -> list[dict[str, Any]]:
                       "kind": "complaints_filed", "n": 1})
     async for b in read_model[BALLOTS].find({"result.turnout": {"$exists": True}}, {"result": 1}):
         at = b["result"]["published_at"]
-        for area in b["result"]["turnout"].get("by_governorate") or ():
+        for area in (b["result"]["turnout"] or {}).get("by_governorate") or ():
             facts.append({"at": at, "governorate": area["governorate"], "wilayat": "", "kind": "votes",
                           "n": area["voted"]})
     async for r in read_model[SERVICE_RATINGS].find({}, {"rated_at": 1}):
