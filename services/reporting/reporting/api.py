@@ -5,12 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from reporting import models
+from reporting.caching import ETagRoute
 from reporting.rebuild import rebuild
 from reporting.store import ReadModel
 from reporting.views import TransparencyViews, VolumeKey
 from sharik.http import CurrentUser
 
-router = APIRouter(prefix="/transparency", tags=["transparency"])
+router = APIRouter(prefix="/transparency", tags=["transparency"], route_class=ETagRoute)
 admin = APIRouter(prefix="/admin", tags=["admin"])
 
 Limit = Annotated[int, Query(ge=1, le=200)]

@@ -6,12 +6,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field, model_validator
 
+from reporting.caching import ETagRoute
 from reporting.data_requests import Answer, DataRequests
 from sharik.events import LocalizedText
 from sharik.events.reporting import DataFormat
 from sharik.http import CurrentUser
 
-router = APIRouter(prefix="/data-requests", tags=["data requests"])
+router = APIRouter(prefix="/data-requests", tags=["data requests"], route_class=ETagRoute)
 
 ERRORS = {
     401: {"description": "No or a bad bearer token"},

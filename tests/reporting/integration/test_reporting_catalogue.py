@@ -245,6 +245,9 @@ async def test_caches_revalidate_with_the_etag(reporting, read_model):
     await apply(read_model, ratings(agency, "visa", [1]))
     changed = await reporting.get(path, headers={"if-none-match": first.headers["etag"]})
     assert changed.status_code == 200 and changed.headers["etag"] != first.headers["etag"]
+    summary = await reporting.get("/transparency/summary", params={"agency": agency})
+    assert (await reporting.get("/transparency/summary", params={"agency": agency},
+                                headers={"if-none-match": summary.headers["etag"]})).status_code == 304
     catalogue = await reporting.get("/catalog.jsonld")
     assert (await reporting.get("/catalog.jsonld", headers={"if-none-match": catalogue.headers["etag"]})).status_code == 304
 
