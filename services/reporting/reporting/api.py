@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from reporting import models
 from reporting.caching import ETagRoute
@@ -25,15 +25,33 @@ Views = Annotated[TransparencyViews, Depends(_views)]
 
 
 @router.get("/campaigns", responses=models.ERRORS)
-async def campaigns(views: Views, agency: str | None = None, limit: Limit = 50) -> list[models.Campaign]:
-    """Launched campaigns, latest first; titles and summaries in Arabic and English."""
-    return await views.campaigns(agency=agency, limit=limit)
+async def campaigns(
+    views: Views, request: Request, response: Response, agency: str | None = None, limit: Limit = 50,
+    cursor: str | None = None,
+) -> list[models.Campaign]:
+    """Launched campaigns, latest first; titles and summaries in Arabic and English.
+    When there are more, a `Link: <…>; rel="next"` header gives the next page."""
+    items, following = await views.campaigns(agency=agency, limit=limit, cursor=cursor)
+    _link_next(request, response, following)
+    return items
 
 
 @router.get("/ballots", responses=models.ERRORS, response_model_exclude_unset=True)
-async def ballots(views: Views, agency: str | None = None, limit: Limit = 50) -> list[models.Ballot]:
-    """Ballots with their state (open, closed, published) and published results."""
-    return await views.ballots(agency=agency, limit=limit)
+async def ballots(
+    views: Views, request: Request, response: Response, agency: str | None = None, limit: Limit = 50,
+    cursor: str | None = None,
+) -> list[models.Ballot]:
+    """Ballots with their state (open, closed, published) and published results, latest
+    first; a `Link: <…>; rel="next"` header gives the next page when there is one."""
+    items, following = await views.ballots(agency=agency, limit=limit, cursor=cursor)
+    _link_next(request, response, following)
+    return items
+
+
+def _link_next(request: Request, response: Response, cursor: str | None) -> None:
+    # The list stays the body (as before paging); the next page travels as RFC 8288 Link.
+    if cursor is not None:
+        response.headers["link"] = f'<{request.url.include_query_params(cursor=cursor)}>; rel="next"'
 
 
 @router.get("/ballots/{ballot_id}", responses=models.ERRORS, response_model_exclude_unset=True)

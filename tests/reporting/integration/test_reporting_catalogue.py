@@ -27,6 +27,8 @@ from reporting.main import create_app
 from reporting.open_data import OpenData
 from reporting.projections import project
 from reporting.store import ReadModel
+from sharik.events import LocalizedText
+from sharik.events.consultation import CampaignLaunched
 from sharik.events.feedback import ComplaintFiled, ComplaintRated, ComplaintStatusChanged, ServiceRated
 from tests.support.service import running, unique_database
 
@@ -287,3 +289,21 @@ async def test_daily_snapshots_are_kept_and_served(reporting, read_model, settin
     assert kept.status_code == 200 and json.loads(kept.content)["dataset_id"] == "participation-by-area"
     assert (await reporting.get("/datasets/participation-by-area/snapshots/31-08-2026.json")).status_code == 422
     assert (await reporting.get("/datasets/participation-by-area/snapshots/2001-01-01.csv")).status_code == 404
+
+
+async def test_lists_are_paged_with_a_cursor_in_the_link_header(reporting, read_model):
+    agency = f"agency-{str(ULID()).lower()}"
+    text = LocalizedText(ar="حملة", en="Campaign")
+    launched = [CampaignLaunched(campaign_id=str(ULID()), agency=agency, kind="poll", title=text, summary=text,
+                                 opens_at=FILED, closes_at=FILED + timedelta(days=9),
+                                 launched_at=FILED + timedelta(hours=n % 2)) for n in range(3)]
+    await apply(read_model, launched)
+    newest_first = sorted(launched, key=lambda c: (-c.launched_at.timestamp(), c.campaign_id))
+    first = await reporting.get("/transparency/campaigns", params={"agency": agency, "limit": 2})
+    [url] = [part.strip("<> ") for part in first.headers["link"].split(";") if part.strip().startswith("<")]
+    second = await reporting.get(url)
+    assert "link" not in second.headers
+    ids = [c["campaign_id"] for c in first.json() + second.json()]
+    assert ids == [c.campaign_id for c in newest_first]
+    bad = await reporting.get("/transparency/campaigns", params={"cursor": "not-a-cursor"})
+    assert bad.status_code == 422 and bad.json()["error"]["message"]
