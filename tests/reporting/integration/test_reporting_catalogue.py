@@ -1,8 +1,10 @@
 """The DCAT-AP 3.0 catalogue and the datasets' files on the real broker and store: the
-catalogue passes the DCAT-AP 3.0 SHACL shapes, an RDF client following its Hydra pages
-reads every dataset, each file matches its checksum and size, CSV and JSON agree with
-each other and with figures recomputed from the source events, small cells are
-withheld, caches get 304, and a finished day of the participation series never changes.
+catalogue passes the project's DCAT-AP 3.0 SHACL shapes (no violation, no warning but
+the recommended properties the service is known to miss), an RDF client following its
+Hydra pages reads every dataset, each file matches its checksum and size, CSV and JSON
+agree with each other and with figures recomputed from the source events, small cells
+are withheld, caches get 304, and a finished day of the participation series never
+changes.
 
 Events are applied through the service's own projections straight onto its database
 (the Kafka path is tested in test_reporting_service), so the figures are exact."""
@@ -13,11 +15,9 @@ import io
 import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from pymongo import AsyncMongoClient
-from pyshacl import validate
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 from ulid import ULID
@@ -30,11 +30,11 @@ from reporting.store import ReadModel
 from sharik.events import LocalizedText
 from sharik.events.consultation import CampaignLaunched
 from sharik.events.feedback import ComplaintFiled, ComplaintRated, ComplaintStatusChanged, ServiceRated
+from tests.reporting.dcat_ap import MISSING_RECOMMENDED, findings, of
 from tests.support.service import running, unique_database
 
 pytestmark = pytest.mark.integration
 
-SHAPES = Path(__file__).parent.parent / "fixtures" / "dcat-ap-3.0.0-shacl.ttl"
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 PAGE_SIZE = 2
@@ -103,6 +103,13 @@ def csv_rows(content: bytes) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def assert_valid_dcat_ap(graph: Graph) -> None:
+    found = findings(graph)
+    assert of(found, "Violation") == []
+    missing = {(f.shape, f.path) for f in of(found, "Warning")}
+    assert missing <= MISSING_RECOMMENDED, missing - MISSING_RECOMMENDED
+
+
 async def harvest(client, first: str) -> Graph:
     """As CKAN's DCAT harvester does: read a page, merge it, follow hydra:next."""
     merged, url, seen = Graph(), first, set()
@@ -134,8 +141,7 @@ async def test_the_catalogue_is_valid_dcat_ap_and_every_page_is_harvested(report
     assert {"participation-by-area", "participation-daily"} <= identifiers
     assert len(listed) == len(identifiers) > PAGE_SIZE
 
-    conforms, _, report = validate(harvested, shacl_graph=Graph().parse(SHAPES), inference="none")
-    assert conforms, report
+    assert_valid_dcat_ap(harvested)
 
     dataset = URIRef(f"http://service/datasets/complaint-volumes-{agencies[0]}")
     titles = {t.language: str(t) for t in harvested.objects(dataset, DCTERMS.title)}
@@ -166,8 +172,7 @@ async def test_every_serialisation_and_each_dataset_on_its_own(reporting, read_m
         assert (own.status_code, own.headers["content-type"]) == (200, media)
         graph = Graph().parse(data=own.content, format={"ttl": "turtle", "jsonld": "json-ld", "rdf": "xml"}[extension])
         assert (URIRef(f"http://service/datasets/{dataset_id}"), RDF.type, DCAT.Dataset) in graph
-        conforms, _, report = validate(graph, shacl_graph=Graph().parse(SHAPES), inference="none")
-        assert conforms, report
+        assert_valid_dcat_ap(graph)
     assert (await reporting.get("/datasets/no-such-dataset.ttl")).status_code == 404
     assert (await reporting.get(f"/datasets/{dataset_id}.xlsx")).status_code == 422
     assert (await reporting.get("/catalog.ttl", params={"page": 999})).json()["error"]["code"]
