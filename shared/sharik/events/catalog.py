@@ -43,6 +43,7 @@ from sharik.events.notifier import (
     WebhookDelivered,
     WebhookFailed,
 )
+from sharik.events.reporting import DataRequestAnswered, DataRequested, DataRequestOverdue
 from sharik.events.voting import BallotClosed, BallotOpened, ResultPublished, VoteCast
 
 CATALOG: dict[str, type[Event]] = {
@@ -88,6 +89,9 @@ CATALOG: dict[str, type[Event]] = {
         BroadcastFailed,
         WebhookDelivered,
         WebhookFailed,
+        DataRequested,
+        DataRequestAnswered,
+        DataRequestOverdue,
     )
 }
 
@@ -106,6 +110,7 @@ TOPICS: dict[str, int] = {
     "notifier.deliveries": 3,
     "notifier.alerts": 3,
     "notifier.webhooks": 3,
+    "reporting.data_requests": 3,
 }
 
 
