@@ -8,7 +8,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from devstack import demo, kafka, oidc, smtp, store
+from devstack import cbc, demo, kafka, oidc, smsc, smtp, store
 from devstack.keys import dev_keys
 from devstack.paths import state_dir
 from devstack.process import (
@@ -109,15 +109,18 @@ def run(*, with_services: bool) -> int:
         prepare()
         provider = oidc.launch()
         infra += [kafka.launch(persistent=True), store.launch(persistent=True), smtp.launch(), provider.process]
+        infra += [smsc.launch(), *(cbc.launch(operator, ports) for operator, ports in cbc.DEV_CENTRES.items())]
         for process in infra:  # launched side by side, so this waits for the slowest
             wait_until_ready(process, timeout=120)
-        kafka_process, store_process, smtp_process, _ = infra
+        kafka_process, store_process, smtp_process, _, smsc_process, *centres = infra
         urls = {
             "kafka": kafka_process.url,
             "mongodb": store_process.url,
             "smtp": smtp_process.url,
             "openid": provider.discovery_url,
+            "smsc": smsc_process.url,
         }
+        urls |= {centre.name: centre.url for centre in centres}
         if with_services:
             services = start_services(
                 kafka_bootstrap_servers=kafka_process.url, mongodb_url=store_process.url, identity=provider

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 
+from devstack import cbc, smsc
 from devstack.keys import dev_keys, dev_pseudonym_key
 from devstack.oidc import OpenIDProvider
 from devstack.process import Process, StartError, launch, stop_all, wait_until_ready
@@ -60,7 +61,14 @@ def service_env(
     if identity:
         env |= {"JWKS_URL": identity.jwks_url, "JWKS_ISSUER": identity.issuer, "JWT_AUDIENCE": identity.audience}
     if name == "notifier":
-        env |= {"SMTP_HOST": smtp_host, "SMTP_PORT": str(smtp_port)}
+        env |= {
+            "SMTP_HOST": smtp_host,
+            "SMTP_PORT": str(smtp_port),
+            "PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "CELL_BROADCAST_CENTRES": cbc.dev_config(),
+            "SMPP_HOST": "127.0.0.1",
+            "SMPP_PORT": str(smsc.DEV_PORT),
+        }
     return {prefix + key: value for key, value in env.items()}
 
 

@@ -23,6 +23,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from sharik.auth.tokens import TokenVerifier
 from sharik.bus.broker import make_broker
 from sharik.bus.topics import ensure_topics
+from sharik.events.asyncapi import declare_publishers
 from sharik.http import install_error_handlers, install_operational_routes
 from sharik.logging import configure_logging
 from sharik.metrics import RequestMetricsMiddleware, ServiceMetrics
@@ -60,6 +61,7 @@ class ServiceRuntime:
             tracer_provider=self.tracer_provider,
             registry=self.metrics.registry,
         )
+        declare_publishers(self.broker, self.published)
         self.mongo = mongo or connect(settings.mongodb_url)
         self.db: AsyncDatabase = self.mongo[settings.mongodb_database]
         self.verifier = TokenVerifier.from_settings(settings)

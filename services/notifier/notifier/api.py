@@ -4,14 +4,16 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from notifier.domain.delivery import Delivery, DeliveryState
+from notifier.domain.delivery import Delivery, DeliveryState, ReceiptState
 from notifier.domain.subscription import Channel, Language, Subscription, Topic
 from notifier.handlers import DeliveryHandlers, Subscribe, SubscriptionHandlers
-from sharik.http import CurrentUser
+from sharik.http import CurrentUser, OptionalUser
 
 subscriptions = APIRouter(prefix="/subscriptions", tags=["subscriptions"])
+complaints = APIRouter(prefix="/complaints", tags=["complaint followers"])
 deliveries = APIRouter(prefix="/deliveries", tags=["deliveries"])
 
 
@@ -33,6 +35,8 @@ class SubscriptionIn(BaseModel):
     language: Language
     topics: list[Topic] = Field(min_length=1)
     agency: str | None = Field(default=None, min_length=1, max_length=64, description="only this agency's events")
+    quiet_hours: bool = Field(default=True, description="nothing between 22:00 and 07:00 Muscat time (alerts excepted)")
+    wilayat: str | None = Field(default=None, max_length=64, description="where you are; needed for public alerts")
 
 
 class SubscriptionOut(BaseModel):
@@ -42,6 +46,9 @@ class SubscriptionOut(BaseModel):
     language: Language
     topics: list[Topic]
     agency: str | None
+    quiet_hours: bool
+    wilayat: str | None
+    confirmed: bool = Field(description="the link sent to the address was followed; until then nothing else is sent")
     created_at: datetime
     updated_at: datetime
 
@@ -54,6 +61,9 @@ class SubscriptionOut(BaseModel):
             language=s.language,
             topics=list(s.topics),
             agency=s.agency,
+            quiet_hours=s.quiet_hours,
+            wilayat=s.wilayat,
+            confirmed=s.verified_at is not None,
             created_at=s.created_at,
             updated_at=s.updated_at,
         )
@@ -71,6 +81,8 @@ async def subscribe(
             language=body.language,
             topics=tuple(body.topics),
             agency=body.agency,
+            quiet_hours=body.quiet_hours,
+            wilayat=body.wilayat,
         ),
         by=user,
     )
@@ -92,10 +104,86 @@ async def unsubscribe(subscription_id: str, user: CurrentUser, handlers: Subscri
     return Response(status_code=204)
 
 
+@subscriptions.get("/{subscription_id}/confirm", response_class=HTMLResponse)
+async def confirm(subscription_id: str, token: str, handlers: SubscriptionsDep) -> HTMLResponse:
+    """The link sent to a new address: following it confirms the address."""
+    await handlers.confirm(subscription_id, token)
+    return _page("تم تأكيد عنوانك.", "Your address is confirmed.")
+
+
+@subscriptions.get("/{subscription_id}/unsubscribe", response_class=HTMLResponse)
+async def unsubscribe_page(subscription_id: str, token: str) -> HTMLResponse:
+    """The unsubscribe link of a message: a button, so a mail scanner's visit changes nothing."""
+    form = (
+        f'<form method="post" action="/subscriptions/{subscription_id}/unsubscribe?token={token}">'
+        '<button>إلغاء الاشتراك · Unsubscribe</button></form>'
+    )
+    return _page("هل تريد إيقاف هذه الرسائل؟", "Stop these messages?", extra=form)
+
+
+@subscriptions.post("/{subscription_id}/unsubscribe", response_class=HTMLResponse)
+async def unsubscribe_one_click(subscription_id: str, token: str, handlers: SubscriptionsDep) -> HTMLResponse:
+    """One-click unsubscribe (RFC 8058): the subscription and its address are deleted."""
+    await handlers.unsubscribe_by_link(subscription_id, token)
+    return _page("تم إلغاء اشتراكك وحذف عنوانك.", "You are unsubscribed and your address is deleted.")
+
+
+def _page(arabic: str, english: str, *, extra: str = "") -> HTMLResponse:
+    return HTMLResponse(
+        f'<!doctype html><html lang="ar" dir="rtl"><meta charset="utf-8"><title>Sharik · شارك</title>'
+        f'<p>{arabic}</p><p lang="en" dir="ltr">{english}</p>{extra}</html>'
+    )
+
+
+class FollowIn(BaseModel):
+    channel: Channel
+    address: str = Field(max_length=320)
+    language: Language
+    quiet_hours: bool = True
+
+
+class FollowOut(BaseModel):
+    subscription_id: str
+    complaint_id: str
+    channel: Channel
+    address: str
+    language: Language
+    quiet_hours: bool
+    confirmed: bool = Field(description="false until the link sent to the address is followed")
+    created_at: datetime
+
+
+@complaints.post("/{complaint_id}/followers", status_code=201)
+async def follow(
+    complaint_id: Annotated[str, Field(max_length=64)], body: FollowIn, user: OptionalUser, handlers: SubscriptionsDep
+) -> FollowOut:
+    """Be told of a complaint's progress, signed in (the filer) or anonymously. The
+    address is kept here only, never by the feedback service; a link confirms it first."""
+    subscription, _created = await handlers.follow(
+        complaint_id, channel=body.channel, address=body.address, language=body.language,
+        quiet_hours=body.quiet_hours, by=user,
+    )
+    return FollowOut(
+        subscription_id=subscription.subscription_id,
+        complaint_id=complaint_id,
+        channel=subscription.channel,
+        address=subscription.address,
+        language=subscription.language,
+        quiet_hours=subscription.quiet_hours,
+        confirmed=subscription.verified_at is not None,
+        created_at=subscription.created_at,
+    )
+
+
 class CauseOut(BaseModel):
     event_type: str
     event_id: str
     subject: str
+
+
+class StepOut(BaseModel):
+    at: datetime
+    step: str
 
 
 class DeliveryOut(BaseModel):
@@ -116,6 +204,8 @@ class DeliveryOut(BaseModel):
     sent_at: datetime | None
     failed_at: datetime | None
     operator_retries: int
+    receipt: ReceiptState | None = Field(description="SMS: submitted, then delivered or failed by the receipts")
+    history: list[StepOut]
 
     @classmethod
     def of(cls, d: Delivery) -> "DeliveryOut":
@@ -135,6 +225,8 @@ class DeliveryOut(BaseModel):
             sent_at=d.sent_at,
             failed_at=d.failed_at,
             operator_retries=d.operator_retries,
+            receipt=d.receipt,
+            history=[StepOut(at=at, step=step) for at, step in d.history],
         )
 
 

@@ -1,12 +1,13 @@
 """Subscriptions and deliveries in MongoDB, one document each. Deliveries carry their
 events in the document's outbox; subscriptions hold the only copy of an address."""
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -18,6 +19,19 @@ from sharik.events import Envelope
 from sharik.store import PENDING, STATE_ONLY, raise_unless_duplicates, update_aggregate
 
 NOT_LEASED = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+async def claim_due(collection: AsyncCollection, *, now: datetime, lease: timedelta) -> dict[str, Any] | None:
+    """Take one due piece of work (a pending document whose time has come) for `lease`:
+    atomic, so no two workers (in any replica) hold the same one; a worker that dies
+    releases it when the lease ends."""
+    return await collection.find_one_and_update(
+        {"state": "pending", "next_attempt_at": {"$lte": now}, "lease_until": {"$lt": now}},
+        {"$set": {"lease_until": now + lease}, "$inc": {"version": 1}},
+        # No projection: FerretDB v1's findAndModify does not implement `fields`.
+        sort=[("next_attempt_at", ASCENDING)],
+        return_document=ReturnDocument.AFTER,
+    )
 
 
 class SubscriptionStore:
@@ -51,8 +65,16 @@ class SubscriptionStore:
                     "topics": list(s.topics),
                     "agency": s.agency,
                     "updated_at": s.updated_at,
+                    "quiet_hours": s.quiet_hours,
+                    "wilayat": s.wilayat,
                 },
-                "$setOnInsert": {"_id": s.subscription_id, "created_at": s.created_at},
+                "$setOnInsert": {
+                    "_id": s.subscription_id,
+                    "created_at": s.created_at,
+                    "verified_at": s.verified_at,
+                    "complaint_id": s.complaint_id,
+                    "follower": s.follower,
+                },
             },
             upsert=True,
             return_document=ReturnDocument.AFTER,
@@ -73,10 +95,65 @@ class SubscriptionStore:
     async def matching(self, *, topic: str, agency: str, subscribed_by: datetime) -> AsyncIterator[Subscription]:
         """Subscriptions to `topic` for all agencies or for `agency`, made by `subscribed_by`:
         replaying old events (a new consumer group, a rebuild) must not mail new subscribers."""
-        query = {"topics": topic, "agency": {"$in": [None, agency]}, "created_at": {"$lte": subscribed_by}}
+        query = {
+            "topics": topic,
+            "agency": {"$in": [None, agency]},
+            "created_at": {"$lte": subscribed_by},
+            "verified_at": {"$ne": None},
+        }
         cursor = self.subscriptions.find(query, batch_size=500)
         async for document in cursor:
             yield _subscription(document)
+
+    async def in_wilayats(self, wilayats: Iterable[str], *, subscribed_by: datetime) -> AsyncIterator[Subscription]:
+        """Confirmed subscribers to public alerts registered in one of `wilayats`."""
+        query = {
+            "topics": "alerts",
+            "wilayat": {"$in": sorted(wilayats)},
+            "created_at": {"$lte": subscribed_by},
+            "verified_at": {"$ne": None},
+        }
+        async for document in self.subscriptions.find(query, batch_size=500):
+            yield _subscription(document)
+
+    async def followers(self, complaint_id: str) -> AsyncIterator[Subscription]:
+        """The confirmed followers of one complaint."""
+        query = {"complaint_id": complaint_id, "verified_at": {"$ne": None}}
+        async for document in self.subscriptions.find(query):
+            yield _subscription(document)
+
+    async def confirm(self, subscription_id: str, *, now: datetime) -> None:
+        await self.subscriptions.update_one(
+            {"_id": subscription_id, "verified_at": None}, {"$set": {"verified_at": now}}
+        )
+
+    async def delete(self, subscription_id: str) -> bool:
+        result = await self.subscriptions.delete_one({"_id": subscription_id})
+        return result.deleted_count == 1
+
+    async def put_staff(self, subscription: Subscription) -> None:
+        """The configured escalation recipients, kept as configured at each start."""
+        document = _subscription_document(subscription)
+        await self.subscriptions.replace_one({"_id": subscription.subscription_id}, document, upsert=True)
+
+    async def remove_staff_except(self, keep: set[str]) -> None:
+        await self.subscriptions.delete_many({"owner": {"$regex": "^staff:"}, "_id": {"$nin": sorted(keep)}})
+
+
+class ReporterStore:
+    """Who filed each complaint (a pseudonym, or None when anonymous), from ComplaintFiled."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.reporters = db["complaint_reporters"]
+
+    async def record(self, complaint_id: str, *, reporter_id: str | None) -> None:
+        await self.reporters.update_one(
+            {"_id": complaint_id}, {"$setOnInsert": {"reporter_id": reporter_id}}, upsert=True
+        )
+
+    async def reporter_of(self, complaint_id: str) -> str | None:
+        document = await self.reporters.find_one({"_id": complaint_id})
+        return document.get("reporter_id") if document else None
 
 
 class DeliveryStore:
@@ -103,15 +180,7 @@ class DeliveryStore:
         return len(result.inserted_ids)
 
     async def claim(self, *, now: datetime, lease: timedelta) -> Delivery | None:
-        """Take one due delivery for `lease`: atomic, so no two workers (in any replica)
-        hold the same delivery; a worker that dies releases it when the lease ends."""
-        document = await self.deliveries.find_one_and_update(
-            {"state": "pending", "next_attempt_at": {"$lte": now}, "lease_until": {"$lt": now}},
-            {"$set": {"lease_until": now + lease}, "$inc": {"version": 1}},
-            # No projection: FerretDB v1's findAndModify does not implement `fields`.
-            sort=[("next_attempt_at", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
-        )
+        document = await claim_due(self.deliveries, now=now, lease=lease)
         return _delivery(document) if document else None
 
     async def save(self, delivery: Delivery, events: Sequence[Envelope]) -> Delivery:
@@ -130,6 +199,14 @@ class DeliveryStore:
             raise NotFound(f"no delivery {delivery_id}")
         return _delivery(document)
 
+    async def create_part_index(self) -> None:
+        await self.deliveries.create_index([("parts", ASCENDING)], sparse=True)
+
+    async def by_part(self, part: str) -> Delivery | None:
+        """The delivery one of whose parts the channel named `part` (an SMS receipt)."""
+        document = await self.deliveries.find_one({"parts": part}, STATE_ONLY)
+        return _delivery(document) if document else None
+
     async def list(self, *, state: str | None, limit: int) -> list[Delivery]:
         query = {"state": state} if state else {}
         cursor = self.deliveries.find(query, STATE_ONLY).sort("created_at", -1).limit(limit)
@@ -147,7 +224,19 @@ def _subscription(document: dict[str, Any]) -> Subscription:
         agency=document.get("agency"),
         created_at=document["created_at"],
         updated_at=document["updated_at"],
+        quiet_hours=document.get("quiet_hours", True),
+        verified_at=document.get("verified_at"),
+        complaint_id=document.get("complaint_id"),
+        follower=document.get("follower"),
+        wilayat=document.get("wilayat"),
     )
+
+
+def _subscription_document(subscription: Subscription) -> dict[str, Any]:
+    document = asdict(subscription)
+    document["_id"] = document.pop("subscription_id")
+    document["topics"] = list(subscription.topics)
+    return document
 
 
 def _document(delivery: Delivery) -> dict[str, Any]:
@@ -166,5 +255,7 @@ def _delivery(document: dict[str, Any]) -> Delivery:
             "delivery_id": document["_id"],
             "cause": Cause(**fields["cause"]),
             "message": Message(**fields["message"]),
+            "parts": tuple(fields.get("parts") or ()),
+            "history": tuple((at, step) for at, step in fields.get("history") or ()),
         }
     )

@@ -2,8 +2,6 @@
 outcome with its event. Runs in every replica; the claim's lease keeps any delivery in
 one worker's hands at a time."""
 
-import asyncio
-import contextlib
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -13,20 +11,31 @@ import structlog
 
 from notifier.channels import DeliveryError, Sender
 from notifier.domain.delivery import Delivery
+from notifier.domain.messages import with_unsubscribe_link
+from notifier.domain.quiet import quiet_until
+from notifier.domain.subscription import Subscription
+from notifier.handlers import VERIFICATION
+from notifier.loops import WorkLoops
 from notifier.store import DeliveryStore, SubscriptionStore
 from sharik.errors import ConcurrentChange
-from sharik.events import Envelope
-from sharik.events.notifier import NotificationFailed, NotificationSent
+from sharik.events import Envelope, Event
+from sharik.events.notifier import (
+    AlertCancelled,
+    AlertIssued,
+    AlertUpdated,
+    NotificationFailed,
+    NotificationSent,
+)
 
 log = structlog.get_logger(__name__)
 
 SOURCE = "notifier"
 
+ALERTS = frozenset(e.type_name() for e in (AlertIssued, AlertUpdated, AlertCancelled))
+
 LEASE = timedelta(minutes=2)
 """Longer than a channel may take to answer (the SMTP timeout is 30 s), so a delivery is
 only claimed again when its worker has died."""
-
-STOP_GRACE_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -47,41 +56,27 @@ class DeliveryWorker:
         policy: RetryPolicy,
         poll_seconds: float,
         concurrency: int,
+        unsubscribe_url: Callable[[Subscription], str],
         on_saved: Callable[[], None] = lambda: None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        self._unsubscribe_url = unsubscribe_url
+        self._clock = clock
         self._deliveries = deliveries
         self._subscriptions = subscriptions
         self._senders = senders
         self._policy = policy
-        self._poll_seconds = poll_seconds
-        self._concurrency = concurrency
         self._on_saved = on_saved
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._tasks: list[asyncio.Task] = []
-
-    def wake(self) -> None:
-        """Look for due deliveries now rather than at the next poll."""
-        self._wake.set()
+        self._loops = WorkLoops("delivery-worker", self.send_one, poll_seconds=poll_seconds, concurrency=concurrency)
 
     async def start(self) -> None:
-        """Start the delivery loops."""
-        self._stopping = False
-        self._tasks = [
-            asyncio.create_task(self._run(), name=f"delivery-worker-{n}") for n in range(self._concurrency)
-        ]
+        await self._loops.start()
 
     async def stop(self) -> None:
-        """Stop claiming and let the sends in flight finish and be recorded; one that
-        outlasts the grace is cancelled, and its lease lets a worker take it over."""
-        self._stopping = True
-        self._wake.set()
-        if self._tasks:
-            _, late = await asyncio.wait(self._tasks, timeout=STOP_GRACE_SECONDS)
-            for task in late:
-                task.cancel()
-            await asyncio.gather(*late, return_exceptions=True)
-        self._tasks = []
+        await self._loops.stop()
+
+    def wake(self) -> None:
+        self._loops.wake()
 
     async def send_one(self) -> bool:
         """Claim and send one due delivery; False when none is due."""
@@ -89,7 +84,7 @@ class DeliveryWorker:
         if delivery is None:
             return False
         outcome = await self._attempt(delivery)
-        events = [_outcome_event(outcome)] if outcome.state in ("sent", "failed") else []
+        events = [outcome_event(outcome)] if outcome.state in ("sent", "failed") else []
         try:
             await self._deliveries.save(outcome, events)
         except ConcurrentChange:
@@ -104,11 +99,27 @@ class DeliveryWorker:
         subscription = await self._subscriptions.get(delivery.subscription_id)
         if subscription is None:
             return delivery.cancelled()
+        message = delivery.message
+        unsubscribe_url = None
+        if delivery.cause.event_type != VERIFICATION:
+            # Deferred, not dropped: the next attempt is when the quiet hours end.
+            # Public alerts are never held back.
+            quiet = subscription.quiet_hours and delivery.cause.event_type not in ALERTS
+            until = quiet_until(self._clock()) if quiet else None
+            if until is not None:
+                return delivery.deferred(until=until)
+            unsubscribe_url = self._unsubscribe_url(subscription)
+            message = with_unsubscribe_link(message, unsubscribe_url)
         sender = self._senders.get(delivery.channel)
         try:
             if sender is None:
                 raise DeliveryError(f"no sender for channel {delivery.channel}", permanent=True)
-            await sender.send(address=subscription.address, message=delivery.message, delivery_id=delivery.delivery_id)
+            parts = await sender.send(
+                address=subscription.address,
+                message=message,
+                delivery_id=delivery.delivery_id,
+                unsubscribe_url=unsubscribe_url,
+            )
         except DeliveryError as error:
             return delivery.attempt_failed(
                 error=str(error),
@@ -118,22 +129,10 @@ class DeliveryWorker:
                 base_seconds=self._policy.base_seconds,
                 jitter=random.random(),  # spreads retries; not a secret
             )
-        return delivery.delivered(now=datetime.now(UTC))
-
-    async def _run(self) -> None:
-        while not self._stopping:
-            try:
-                while not self._stopping and await self.send_one():
-                    pass
-            except Exception as error:  # noqa: BLE001 - keep working after a store outage
-                log.warning("delivery pass failed; retrying", error=repr(error))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
-            if not self._stopping:
-                self._wake.clear()
+        return delivery.delivered(now=datetime.now(UTC), parts=parts)
 
 
-def _outcome_event(delivery: Delivery) -> Envelope:
+def outcome_event(delivery: Delivery) -> Envelope:
     """NotificationSent or NotificationFailed: names the subscription, never the address."""
     common = dict(
         delivery_id=delivery.delivery_id,
@@ -147,6 +146,11 @@ def _outcome_event(delivery: Delivery) -> Envelope:
         event = NotificationSent(**common, sent_at=delivery.sent_at)
     else:
         event = NotificationFailed(**common, error=delivery.last_error or "unknown", failed_at=delivery.failed_at)
+    return delivery_envelope(delivery, event)
+
+
+def delivery_envelope(delivery: Delivery, event: Event) -> Envelope:
+    """An event about a delivery, continuing the conversation of the event that caused it."""
     return Envelope(
         event=event,
         source=SOURCE,

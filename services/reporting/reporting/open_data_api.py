@@ -4,10 +4,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from reporting.caching import ETagRoute
 from reporting.catalogue import OpenDataCatalogue
 from sharik.open_data import RESULT_COLUMNS, csv_document, result_rows
 
-router = APIRouter(prefix="/open-data", tags=["open data"])
+router = APIRouter(prefix="/open-data", tags=["open data"], route_class=ETagRoute)
 
 
 def _catalogue(request: Request) -> OpenDataCatalogue:

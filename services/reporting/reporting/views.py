@@ -13,11 +13,13 @@ from reporting.projections.change import (
     SERVICE_EVALUATIONS,
     SERVICE_RATINGS,
 )
+from reporting.paging import after, cursor_of
 from reporting.projections.deliveries import OUTCOMES
 from reporting.store import ReadModel
 from sharik.errors import NotFound
 
 VolumeKey = Literal["category", "governorate", "agency"]
+Page = tuple[list[dict[str, Any]], str | None]  # items, and the next page's cursor (None: the last)
 SCORES = range(1, 6)
 
 
@@ -25,15 +27,19 @@ class TransparencyViews:
     def __init__(self, read_model: ReadModel) -> None:
         self._db = read_model
 
-    async def campaigns(self, *, agency: str | None, limit: int) -> list[dict[str, Any]]:
-        """Launched campaigns, latest launch first."""
-        cursor = self._db[CAMPAIGNS].find(_of(agency)).sort([("launched_at", -1), ("_id", 1)]).limit(limit)
-        return [_renamed(doc, "campaign_id") async for doc in cursor]
+    async def campaigns(self, *, agency: str | None, limit: int, cursor: str | None = None) -> Page:
+        """Launched campaigns, latest launch first, after the cursor."""
+        query = {**_of(agency), **after(cursor, "launched_at")}
+        found = self._db[CAMPAIGNS].find(query).sort([("launched_at", -1), ("_id", 1)]).limit(limit + 1)
+        documents = await found.to_list()
+        return [_renamed(doc, "campaign_id") for doc in documents[:limit]], _next(documents, limit, "launched_at")
 
-    async def ballots(self, *, agency: str | None, limit: int) -> list[dict[str, Any]]:
+    async def ballots(self, *, agency: str | None, limit: int, cursor: str | None = None) -> Page:
         """Ballots with their state and, once published, their result; latest first."""
-        cursor = self._db[BALLOTS].find(_of(agency)).sort([("opens_at", -1), ("_id", 1)]).limit(limit)
-        return [_ballot(doc) async for doc in cursor]
+        query = {**_of(agency), **after(cursor, "opens_at")}
+        found = self._db[BALLOTS].find(query).sort([("opens_at", -1), ("_id", 1)]).limit(limit + 1)
+        documents = await found.to_list()
+        return [_ballot(doc) for doc in documents[:limit]], _next(documents, limit, "opens_at")
 
     async def ballot(self, ballot_id: str) -> dict[str, Any]:
         document = await self._db[BALLOTS].find_one({"_id": ballot_id})
@@ -194,6 +200,10 @@ class _Service:
             "ratings": {"count": self.ratings, "average": _average(self.overall, self.ratings), "dimensions": dimensions},
             "evaluations": {"count": self.evaluations, "average_score": _average(self.scores, self.evaluations)},
         }
+
+
+def _next(documents: list[dict[str, Any]], limit: int, field: str) -> str | None:
+    return cursor_of(documents[limit - 1], field) if len(documents) > limit else None
 
 
 def _average(total: float, count: int) -> float | None:

@@ -160,11 +160,15 @@ class BallotHandlers:
             self._open_ballots[ballot_id] = (now, ballot)
         return ballot
 
-    async def close(self, ballot_id: str, *, by: Principal | None) -> Ballot:
-        """Stop voting, count, and publish the result; `by` is None for the close job."""
+    async def close(self, ballot_id: str, *, by: Principal | None, take_over_before: datetime | None = None) -> Ballot:
+        """Stop voting, count, and publish the result; `by` is None for the close job,
+        which takes over a count only when it started before `take_over_before`."""
         ballot = await self._store.get(ballot_id)
         if by is not None:
             by.require_staff_of(ballot.agency)
+        elif ballot.state == "counting" and take_over_before is not None and ballot.closed_at > take_over_before:
+            # Another replica stopped it since this job listed it as due: that one counts it.
+            raise Conflict("another replica is counting this ballot")
         if ballot.state != "counting":
             ballot = await self._store.save(ballot.stop_voting(now=self._clock()), [])
         # Every vote admitted before the stop, by a writer still alive, is in the box before the count.
@@ -180,9 +184,9 @@ class BallotHandlers:
             # The close job took over a count that looked abandoned while this one waited
             # for votes in flight: both count the same sealed board.
             current = await self._store.get(ballot_id)
-            if current.state == "closed":
+            if current.state == "closed" and by is not None:
                 return current
-            raise
+            raise Conflict("another replica closed this ballot") from None
         self._on_saved()
         assert saved.result is not None
         await self._audited(
@@ -198,9 +202,10 @@ class BallotHandlers:
         that loses the race gets a Conflict and leaves the ballot to the winner."""
         now = self._clock()
         closed = 0
-        for ballot_id in await self._store.due(now=now, stale_counting_before=now - stale_after):
+        stale_before = now - stale_after
+        for ballot_id in await self._store.due(now=now, stale_counting_before=stale_before):
             try:
-                await self.close(ballot_id, by=None)
+                await self.close(ballot_id, by=None, take_over_before=stale_before)
                 closed += 1
             except Conflict:
                 continue

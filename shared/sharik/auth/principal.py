@@ -10,6 +10,7 @@ Role = Literal[
     "citizen", "officer", "agency_admin", "confidential_team", "moderator", "jury", "auditor", "alert_authority",
     "operator",
 ]
+"""`alert_authority`: drafts, approves and issues public alerts for its agency."""
 STAFF_ROLES: frozenset[str] = frozenset({"officer", "agency_admin"})
 
 

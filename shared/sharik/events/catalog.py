@@ -31,7 +31,19 @@ from sharik.events.feedback import (
     ServiceEvaluated,
     ServiceRated,
 )
-from sharik.events.notifier import NotificationFailed, NotificationSent
+from sharik.events.notifier import (
+    AlertCancelled,
+    AlertIssued,
+    AlertUpdated,
+    BroadcastAcknowledged,
+    BroadcastFailed,
+    NotificationDelivered,
+    NotificationFailed,
+    NotificationSent,
+    WebhookDelivered,
+    WebhookFailed,
+)
+from sharik.events.reporting import DataRequestAnswered, DataRequested, DataRequestOverdue
 from sharik.events.voting import BallotClosed, BallotOpened, ResultPublished, VoteCast
 
 CATALOG: dict[str, type[Event]] = {
@@ -69,6 +81,17 @@ CATALOG: dict[str, type[Event]] = {
         ServiceEvaluated,
         NotificationSent,
         NotificationFailed,
+        NotificationDelivered,
+        AlertIssued,
+        AlertUpdated,
+        AlertCancelled,
+        BroadcastAcknowledged,
+        BroadcastFailed,
+        WebhookDelivered,
+        WebhookFailed,
+        DataRequested,
+        DataRequestAnswered,
+        DataRequestOverdue,
     )
 }
 
@@ -85,6 +108,9 @@ TOPICS: dict[str, int] = {
     "feedback.complaints": 6,
     "feedback.services": 3,
     "notifier.deliveries": 3,
+    "notifier.alerts": 3,
+    "notifier.webhooks": 3,
+    "reporting.data_requests": 3,
 }
 
 

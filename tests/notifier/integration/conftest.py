@@ -2,6 +2,8 @@
 and SMTP sink, and small helpers to publish to and read from Kafka and the sink."""
 
 import asyncio
+import re
+from urllib.parse import urlsplit
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from email.message import EmailMessage
@@ -146,7 +148,31 @@ def bus(kafka_bootstrap_servers) -> Bus:
     return Bus(kafka_bootstrap_servers)
 
 
+CONFIRMATION_SUBJECTS = ("تأكيد عنوانك لدى منصة شارك", "Confirm your address with Sharik")
+
+
+def is_confirmation(message: EmailMessage) -> bool:
+    return message["Subject"] in CONFIRMATION_SUBJECTS
+
+
 @pytest.fixture
 def mail_to(smtp_sink) -> Callable[[str], list[EmailMessage]]:
-    """The messages the sink received for one address."""
-    return lambda address: [m for m in smtp_sink.messages() if m["X-RcptTo"] == address]
+    """The messages the sink received for one address, but the confirmation link."""
+    return lambda address: [m for m in smtp_sink.messages() if m["X-RcptTo"] == address and not is_confirmation(m)]
+
+
+@pytest.fixture
+def confirm_address(smtp_sink):
+    """Follow the confirmation link mailed to `address`, as its owner would."""
+
+    async def confirm(client, address: str) -> None:
+        [message] = await eventually(
+            lambda: [m for m in smtp_sink.messages() if m["X-RcptTo"] == address and is_confirmation(m)],
+            what=f"the confirmation link for {address}",
+        )
+        link = re.search(r"https?://\S+/subscriptions/\S+/confirm\?token=\w+", message.get_content()).group(0)
+        parts = urlsplit(link)
+        response = await client.get(f"{parts.path}?{parts.query}")
+        assert response.status_code == 200, response.text
+
+    return confirm

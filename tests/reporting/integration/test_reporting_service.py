@@ -481,7 +481,19 @@ async def answers(client, agency: str, ballot_id: str, cause_id: str) -> dict:
         "ballot": (await client.get(f"/transparency/ballots/{ballot_id}")).json(),
         "notifications": (await client.get("/transparency/notifications", params={"cause_id": cause_id})).json(),
         "feedback": await feedback_answers(client, agency),
+        "datasets": await dataset_files(client, agency, ballot_id),
     }
+
+
+async def dataset_files(client, agency: str, ballot_id: str) -> dict[str, bytes]:
+    """The agency's open datasets, byte for byte (the platform-wide ones count others' events)."""
+    files = {}
+    for dataset_id in (f"ballot-result-{ballot_id}", f"complaint-volumes-{agency}", f"service-ratings-{agency}"):
+        for extension in ("csv", "json"):
+            response = await client.get(f"/datasets/{dataset_id}.{extension}")
+            assert response.status_code == 200, response.text
+            files[f"{dataset_id}.{extension}"] = response.content
+    return files
 
 
 @pytest.mark.timeout(900)  # each rebuild replays the shared topics' whole history

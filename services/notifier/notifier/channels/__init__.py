@@ -16,5 +16,8 @@ class DeliveryError(Exception):
 
 
 class Sender(Protocol):
-    async def send(self, *, address: str, message: Message, delivery_id: str) -> None:
-        """Hand the message over for `address`, or raise DeliveryError."""
+    async def send(
+        self, *, address: str, message: Message, delivery_id: str, unsubscribe_url: str | None = None
+    ) -> tuple[str, ...]:
+        """Hand the message over for `address`, or raise DeliveryError. Returns the ids
+        the channel gave the message's parts, when it sends receipts for them (SMS)."""

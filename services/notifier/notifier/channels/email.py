@@ -31,11 +31,14 @@ class EmailSender:
     password: str | None = None
     starttls: bool = False
 
-    async def send(self, *, address: str, message: Message, delivery_id: str) -> None:
-        """Send `message` to `address`; DeliveryError (permanent on 5xx) when refused."""
+    async def send(
+        self, *, address: str, message: Message, delivery_id: str, unsubscribe_url: str | None = None
+    ) -> tuple[str, ...]:
+        """Send `message` to `address`; DeliveryError (permanent on 5xx) when refused.
+        Email has no receipts: no part ids."""
         try:
             await aiosmtplib.send(
-                compose(self.sender, address, message, delivery_id),
+                compose(self.sender, address, message, delivery_id, unsubscribe_url=unsubscribe_url),
                 sender=parseaddr(self.sender)[1],
                 recipients=[address],
                 hostname=self.host,
@@ -52,10 +55,14 @@ class EmailSender:
             raise DeliveryError(redacted(error), permanent=error.code >= 500) from None
         except (aiosmtplib.SMTPException, OSError) as error:
             raise DeliveryError(redacted(error)) from None
+        return ()
 
 
-def compose(sender: str, address: str, message: Message, delivery_id: str) -> bytes:
-    """The email for one delivery: plain UTF-8 text, tagged with the reader's language."""
+def compose(
+    sender: str, address: str, message: Message, delivery_id: str, *, unsubscribe_url: str | None = None
+) -> bytes:
+    """The email for one delivery: plain UTF-8 text, tagged with the reader's language,
+    with one-click unsubscribe (RFC 8058) when the subscriber can leave."""
     email = EmailMessage()
     email["From"] = sender
     email["To"] = address
@@ -68,6 +75,9 @@ def compose(sender: str, address: str, message: Message, delivery_id: str) -> by
     email.set_content(message.body, charset="utf-8")
     # After set_content, which replaces the Content-* headers.
     email["Content-Language"] = message.language
+    if unsubscribe_url:
+        email["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return email.as_bytes(policy=UNFOLDED)
 
 

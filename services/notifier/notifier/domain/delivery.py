@@ -9,6 +9,7 @@ from notifier.domain.messages import Message
 from sharik.errors import Conflict
 
 DeliveryState = Literal["pending", "sent", "failed", "cancelled"]
+ReceiptState = Literal["submitted", "delivered", "failed"]
 
 JITTER_FRACTION = 0.1
 """Retries are stretched by up to 10%, so deliveries that failed together (an SMTP
@@ -53,6 +54,13 @@ class Delivery:
     sent_at: datetime | None = None
     failed_at: datetime | None = None
     operator_retries: int = 0
+    parts: tuple[str, ...] = ()
+    """The channel's ids of the message's parts (SMS), whose receipts are awaited."""
+    receipts: dict[str, str] | None = None
+    """The receipt of each part so far (the centre's stat, e.g. DELIVRD), by part id."""
+    receipt: ReceiptState | None = None
+    history: tuple[tuple[datetime, str], ...] = ()
+    """Each step: submitted, then delivered or failed (with the centre's word)."""
     version: int = 0
 
     @classmethod
@@ -71,9 +79,29 @@ class Delivery:
             next_attempt_at=now,
         )
 
-    def delivered(self, *, now: datetime) -> "Delivery":
+    def delivered(self, *, now: datetime, parts: tuple[str, ...] = ()) -> "Delivery":
+        """Handed over; with part ids, submitted and awaiting their receipts."""
         self._require("pending")
-        return replace(self, state="sent", attempts=self.attempts + 1, sent_at=now, last_error=None)
+        sent = replace(self, state="sent", attempts=self.attempts + 1, sent_at=now, last_error=None)
+        if not parts:
+            return sent
+        return replace(sent, parts=parts, receipts={}, receipt="submitted", history=(*self.history, (now, "submitted")))
+
+    def receipted(self, part: str, stat: str, *, now: datetime) -> "Delivery":
+        """One part's receipt; the delivery is delivered when every part is, failed
+        as soon as one is not."""
+        if self.receipt != "submitted" or part not in self.parts:
+            return self
+        receipts = {**(self.receipts or {}), part: stat}
+        if stat != "DELIVRD":
+            # Failed like a refused send, so an operator can retry it.
+            return replace(
+                self, receipts=receipts, receipt="failed", state="failed", failed_at=now,
+                last_error=f"receipt: {stat}", history=(*self.history, (now, f"failed: {stat}")),
+            )
+        if set(receipts) == set(self.parts) and all(s == "DELIVRD" for s in receipts.values()):
+            return replace(self, receipts=receipts, receipt="delivered", history=(*self.history, (now, "delivered")))
+        return replace(self, receipts=receipts)
 
     def attempt_failed(
         self, *, error: str, permanent: bool, now: datetime, max_attempts: int, base_seconds: float, jitter: float
@@ -86,6 +114,11 @@ class Delivery:
             return replace(self, state="failed", attempts=attempts, last_error=error, failed_at=now)
         delay = retry_delay(attempts, base_seconds=base_seconds, jitter=jitter)
         return replace(self, attempts=attempts, last_error=error, next_attempt_at=now + delay)
+
+    def deferred(self, *, until: datetime) -> "Delivery":
+        """Held back (quiet hours) without counting an attempt."""
+        self._require("pending")
+        return replace(self, next_attempt_at=until)
 
     def cancelled(self) -> "Delivery":
         """The subscriber withdrew before the message went out."""
@@ -102,6 +135,9 @@ class Delivery:
             next_attempt_at=now,
             failed_at=None,
             operator_retries=self.operator_retries + 1,
+            parts=(),
+            receipts=None,
+            receipt=None,
         )
 
     def _require(self, state: DeliveryState) -> None:

@@ -1,0 +1,1 @@
+"""SMS over SMPP 3.4 to the operators' SMS centre, with delivery receipts."""
