@@ -25,6 +25,7 @@ query); the walk below reads every stage of the winning plan wherever it is nest
 
 import inspect
 import uuid
+from dataclasses import replace
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -46,7 +47,9 @@ from feedback.satisfaction_store import SatisfactionStore
 from feedback.service_store import ServiceStore
 from feedback.store import ComplaintStore, ReporterIdentities
 from notifier.domain.subscription import Subscription
-from notifier.store import DeliveryStore, SubscriptionStore
+from notifier.alerts.store import AlertStore, BroadcastStore
+from notifier.store import DeliveryStore, ReporterStore, SubscriptionStore
+from notifier.webhooks.store import EndpointStore, WebhookDeliveryStore
 from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.database import AsyncDatabase
 from reporting.catalogue import OpenDataCatalogue
@@ -164,14 +167,18 @@ async def feedback(db: AsyncDatabase) -> Calls:
 
 
 async def notifier(db: AsyncDatabase) -> Calls:
-    subscriptions, deliveries = SubscriptionStore(db), DeliveryStore(db)
-    for store in (subscriptions, deliveries):
+    subscriptions, deliveries, reporters = SubscriptionStore(db), DeliveryStore(db), ReporterStore(db)
+    alerts, broadcasts = AlertStore(db), BroadcastStore(db)
+    endpoints, webhooks = EndpointStore(db), WebhookDeliveryStore(db)
+    for store in (subscriptions, deliveries, alerts, broadcasts, endpoints, webhooks):
         await store.create_indexes()
+    await deliveries.create_part_index()  # made when SMS over SMPP is configured
     subscription = Subscription(
         subscription_id="sub-1", owner="citizen-1", channel="email", address="citizen@example.om", language="ar",
         topics=("feedback.complaints",), agency="mtcit", created_at=NOW, updated_at=NOW,
     )
-    return {
+    lease = timedelta(minutes=1)
+    calls: Calls = {
         "SubscriptionStore.put": lambda: subscriptions.put(subscription),
         "SubscriptionStore.of_owner": lambda: subscriptions.of_owner("citizen-1"),
         "SubscriptionStore.get": lambda: subscriptions.get("sub-1"),
@@ -179,15 +186,50 @@ async def notifier(db: AsyncDatabase) -> Calls:
         "SubscriptionStore.matching": lambda: subscriptions.matching(
             topic="feedback.complaints", agency="mtcit", subscribed_by=NOW
         ),
-        "DeliveryStore.claim": lambda: deliveries.claim(now=NOW, lease=timedelta(minutes=1)),
+        "SubscriptionStore.in_wilayats (a public alert's area)": lambda: subscriptions.in_wilayats(
+            ["bawshar", "seeb"], subscribed_by=NOW
+        ),
+        "SubscriptionStore.followers (of a complaint)": lambda: subscriptions.followers("c-1"),
+        "SubscriptionStore.confirm": lambda: subscriptions.confirm("sub-1", now=NOW),
+        "SubscriptionStore.delete": lambda: subscriptions.delete("sub-1"),
+        "SubscriptionStore.put_staff": lambda: subscriptions.put_staff(
+            replace(subscription, subscription_id="staff-1", owner="staff:supervisor")
+        ),
+        "SubscriptionStore.remove_staff_except": lambda: subscriptions.remove_staff_except({"staff-1"}),
+        "ReporterStore.record": lambda: reporters.record("c-1", reporter_id="reporter-1"),
+        "ReporterStore.reporter_of": lambda: reporters.reporter_of("c-1"),
+        "DeliveryStore.claim": lambda: deliveries.claim(now=NOW, lease=lease),
         "DeliveryStore.get": lambda: deliveries.get("delivery-1"),
+        "DeliveryStore.by_part (an SMS receipt)": lambda: deliveries.by_part("part-1"),
         "DeliveryStore.save": lambda: update_aggregate(
             deliveries.deliveries, "delivery-1", expected_version=1, changes={"state": "sent"}, events=[]
         ),
         "DeliveryStore.list, a state": lambda: deliveries.list(state="failed", limit=50),
         "DeliveryStore.list, every state": lambda: deliveries.list(state=None, limit=50),
-        "OutboxRelay.drain (deliveries)": lambda: relay(db, "deliveries"),
+        "AlertStore.get": lambda: alerts.get("alert-1"),
+        "AlertStore.save": lambda: update_aggregate(
+            alerts.alerts, "alert-1", expected_version=1, changes={"state": "issued"}, events=[]
+        ),
+        "AlertStore.of_agency": lambda: alerts.of_agency("mtcit", limit=50),
+        "AlertStore.issued (the feed)": lambda: alerts.issued(limit=50),
+        "AlertStore.issued, exercises too": lambda: alerts.issued(limit=50, include_exercises=True),
+        "AlertStore.cap_of": lambda: alerts.cap_of("alert-1"),
+        "BroadcastStore.claim": lambda: broadcasts.claim(now=NOW, lease=lease),
+        "BroadcastStore.get": lambda: broadcasts.get("broadcast-1"),
+        "BroadcastStore.of_alert": lambda: broadcasts.of_alert("alert-1"),
+        "EndpointStore.get": lambda: endpoints.get("endpoint-1"),
+        "EndpointStore.remove": lambda: endpoints.remove("endpoint-1"),
+        "EndpointStore.of_owner": lambda: endpoints.of_owner("team-1"),
+        "EndpointStore.wanting": lambda: endpoints.wanting("ComplaintFiled", ["team-1", "team-2"]),
+        "WebhookDeliveryStore.claim": lambda: webhooks.claim(now=NOW, lease=lease),
+        "WebhookDeliveryStore.get": lambda: webhooks.get("webhook-delivery-1"),
+        "WebhookDeliveryStore.of_endpoint, a state": lambda: webhooks.of_endpoint("endpoint-1", state="failed", limit=50),
+        "WebhookDeliveryStore.of_endpoint, every state": lambda: webhooks.of_endpoint("endpoint-1", state=None, limit=50),
+        "OutboxRelay.drain (deliveries, alerts, broadcasts, webhook deliveries)": lambda: relay(
+            db, "deliveries", alerts.alerts.name, broadcasts.broadcasts.name, webhooks.deliveries.name
+        ),
     }
+    return calls
 
 
 async def consultation(db: AsyncDatabase) -> Calls:

@@ -44,6 +44,7 @@ class SubscriptionStore:
             [("owner", ASCENDING), ("channel", ASCENDING), ("address", ASCENDING)], unique=True
         )
         await self.subscriptions.create_index([("topics", ASCENDING), ("agency", ASCENDING)])
+        await self.subscriptions.create_index([("complaint_id", ASCENDING)])  # a complaint's followers
 
     async def put(self, subscription: Subscription) -> tuple[Subscription, bool]:
         """Insert `subscription`, or update the owner's existing one for the same

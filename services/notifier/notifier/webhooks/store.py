@@ -24,6 +24,7 @@ class EndpointStore:
 
     async def create_indexes(self) -> None:
         await self.endpoints.create_index([("event_types", ASCENDING), ("state", ASCENDING)])
+        await self.endpoints.create_index([("owner", ASCENDING), ("created_at", ASCENDING)])  # an owner's endpoints
 
     async def add(self, endpoint: Endpoint) -> Endpoint:
         await insert_aggregate(self.endpoints, _document(endpoint, "endpoint_id"), [])
