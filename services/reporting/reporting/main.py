@@ -30,6 +30,7 @@ def create_app(
     runtime.on_startup(read_model.create_indexes)
     subscribe_projections(runtime.broker, group_id=runtime.group_id, read_model=read_model)
     open_data = OpenData(read_model, settings)
+    runtime.on_startup(open_data.create_indexes)
     runtime.run_in_background(open_data.keep_daily_snapshots)
     data_requests = DataRequests(
         runtime.db, answer_within=settings.data_request_answer_within, datasets=open_data,

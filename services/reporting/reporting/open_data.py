@@ -5,6 +5,8 @@ import asyncio
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from pymongo import ASCENDING
+
 from reporting.config import ReportingSettings
 from reporting.datasets import Table, sources
 from reporting.datasets.files import Rendered, render
@@ -25,6 +27,9 @@ class OpenData:
     def __init__(self, read_model: ReadModel, settings: ReportingSettings) -> None:
         self._db = read_model
         self._settings = settings
+
+    async def create_indexes(self) -> None:
+        await self._db[SNAPSHOTS].create_index([("dataset_id", ASCENDING), ("day", ASCENDING)])  # a dataset's days
 
     async def all(self) -> list[Published]:
         """Every dataset, ordered by id."""
