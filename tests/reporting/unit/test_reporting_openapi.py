@@ -8,8 +8,8 @@ from reporting.main import create_app
 
 
 @pytest.fixture(scope="module")
-def openapi() -> dict:
-    app = create_app(ReportingSettings(environment="test", jwt_public_key="unused"))
+def openapi(jwt_keys) -> dict:
+    app = create_app(ReportingSettings(environment="test", jwt_public_key=jwt_keys[1]))
     return app.app._application.openapi()
 
 
