@@ -20,7 +20,7 @@ InputKind = Literal["survey_question", "section_comments", "ballot_result", "ide
 DecisionStatus = Literal["planned", "in_progress", "done"]
 Stance = Literal["for", "against", "neutral"]
 SectionOutcome = Literal["accepted", "partly_accepted", "not_accepted"]
-ContentKind = Literal["comment", "survey_answer"]
+ContentKind = Literal["comment", "survey_answer", "idea"]
 FlagReason = Literal["spam", "offensive", "off_topic", "personal_data"]
 
 
@@ -383,3 +383,159 @@ class KpiTargetsSet(Event):
     targets: KpiTargets
     revision: int = Field(ge=1)
     set_at: datetime
+
+
+# Idea competitions (consultation.competitions): keyed by the competition, so a
+# competition's calls, ideas and outcomes stay in order. Ideas appear by id, theme and
+# language; what a citizen wrote, and who reviewed what, never travel.
+
+CompetitionStageKind = Literal["submission", "screening", "jury_round", "shortlist", "final", "winners"]
+
+
+class CompetitionStageDates(_Value):
+    kind: CompetitionStageKind
+    opens_at: datetime
+    closes_at: datetime
+    advancing: int | None = None
+
+
+class CompetitionPublished(Event):
+    """An agency published an idea competition's call (its themes and stages)."""
+
+    name = "CompetitionPublished"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "competition_id"
+
+    competition_id: str
+    agency: str
+    campaign_id: str | None
+    title: LocalizedText
+    themes: tuple[str, ...]
+    eligibility: Literal["individuals", "teams", "both"]
+    stages: tuple[CompetitionStageDates, ...]
+    published_at: datetime
+
+
+class CompetitionStageOpened(Event):
+    """The competition moved to its next stage; `ideas` is how many it considers."""
+
+    name = "CompetitionStageOpened"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "competition_id"
+
+    competition_id: str
+    agency: str
+    stage_index: int = Field(ge=0)
+    stage: CompetitionStageKind
+    ideas: int = Field(ge=0)
+    opened_at: datetime
+
+
+class IdeaSubmitted(Event):
+    """An idea was submitted; `participant` is the submitter's pseudonym in the campaign."""
+
+    name = "IdeaSubmitted"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "idea_id"
+    key_field = "competition_id"
+
+    idea_id: str
+    competition_id: str
+    agency: str
+    campaign_id: str | None
+    participant: str
+    theme_id: str
+    language: Literal["ar", "en"]
+    team_size: int = Field(ge=1)
+    submitted_at: datetime
+
+
+class IdeaWithdrawn(Event):
+    name = "IdeaWithdrawn"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "idea_id"
+    key_field = "competition_id"
+
+    idea_id: str
+    competition_id: str
+    agency: str
+    withdrawn_at: datetime
+
+
+class IdeaScreened(Event):
+    """Officers found the idea eligible or not (the reason goes to the submitter only)."""
+
+    name = "IdeaScreened"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "idea_id"
+    key_field = "competition_id"
+
+    idea_id: str
+    competition_id: str
+    agency: str
+    eligible: bool
+    screened_at: datetime
+
+
+class RankedIdea(_Value):
+    idea_id: str
+    score: float
+    reviews: int
+    rank: int
+    tied: bool
+
+
+class JuryStageConcluded(Event):
+    """A jury round or the final was concluded: the ranking from the reviews and the
+    ideas that advance (`overridden` when the chair chose them, with a reason kept)."""
+
+    name = "JuryStageConcluded"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "competition_id"
+
+    competition_id: str
+    agency: str
+    stage_index: int
+    stage: CompetitionStageKind
+    ranking: tuple[RankedIdea, ...]
+    advancing: tuple[str, ...]
+    normalised: bool
+    overridden: bool
+    concluded_at: datetime
+
+
+class WinnersAnnounced(Event):
+    name = "WinnersAnnounced"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "competition_id"
+
+    competition_id: str
+    agency: str
+    winners: tuple[str, ...]
+    announced_at: datetime
+
+
+class IdeaAdopted(Event):
+    """An idea was adopted (and perhaps funded): it is the decision `decision_id` of
+    the campaign."""
+
+    name = "IdeaAdopted"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "idea_id"
+    key_field = "competition_id"
+
+    idea_id: str
+    competition_id: str
+    agency: str
+    campaign_id: str
+    decision_id: str
+    funded_omr: float | None = Field(default=None, ge=0)
+    adopted_at: datetime
