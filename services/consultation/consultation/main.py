@@ -13,6 +13,8 @@ from consultation.campaign.tools import ToolCheck
 from consultation.competition import api as competition_api
 from consultation.competition.wiring import competitions
 from consultation.config import ConsultationSettings
+from consultation.initiative import api as initiative_api
+from consultation.initiative.wiring import initiatives
 from consultation.draft_policy import api as draft_policy_api
 from consultation.draft_policy.comments import CommentStore
 from consultation.draft_policy.handlers import DraftPolicyHandlers, DraftPolicyStore
@@ -32,6 +34,7 @@ PUBLISHED = [
     "consultation.moderation",
     "consultation.plans",
     "consultation.competitions",
+    "consultation.initiatives",
 ]
 
 
@@ -73,10 +76,17 @@ def create_app(
             " draft-policy consultations; moderation of citizen text."
         ),
         routers=[campaign_api.router, survey_api.router, draft_policy_api.router, moderation_api.router, plan_api.router]
-        + [competition_api.router],
+        + [competition_api.router, initiative_api.router],
         state={
             "campaigns": campaign_handlers,
             **competitions(runtime, moderation=moderation, campaigns=campaign_handlers, pseudonym_key=key),
+            **initiatives(
+                runtime,
+                moderation=moderation,
+                pseudonym_key=key,
+                min_committee=settings.initiative_committee,
+                clock_seconds=settings.initiative_clock_seconds,
+            ),
             "surveys": SurveyHandlers(
                 surveys,
                 moderation=moderation,

@@ -20,7 +20,7 @@ InputKind = Literal["survey_question", "section_comments", "ballot_result", "ide
 DecisionStatus = Literal["planned", "in_progress", "done"]
 Stance = Literal["for", "against", "neutral"]
 SectionOutcome = Literal["accepted", "partly_accepted", "not_accepted"]
-ContentKind = Literal["comment", "survey_answer", "idea"]
+ContentKind = Literal["comment", "survey_answer", "idea", "initiative"]
 FlagReason = Literal["spam", "offensive", "off_topic", "personal_data"]
 
 
@@ -539,3 +539,119 @@ class IdeaAdopted(Event):
     decision_id: str
     funded_omr: float | None = Field(default=None, ge=0)
     adopted_at: datetime
+
+
+# Citizen initiatives (consultation.initiatives): the promoter and supporters never
+# appear; counts do.
+
+InitiativeLevel = Literal["national", "governorate", "wilayat"]
+
+
+class InitiativeFiled(Event):
+    """A promoter filed an initiative, with its committee, for the agency's admissibility check."""
+
+    name = "InitiativeFiled"
+    version = 1
+    topic = "consultation.initiatives"
+    subject_field = "initiative_id"
+
+    initiative_id: str
+    agency: str
+    level: InitiativeLevel
+    code: str | None
+    language: Literal["ar", "en"]
+    committee: int = Field(ge=0)
+    filed_at: datetime
+
+
+class InitiativeAdmitted(Event):
+    """The agency found it admissible: support collection is open until `closes_at`."""
+
+    name = "InitiativeAdmitted"
+    version = 1
+    topic = "consultation.initiatives"
+    subject_field = "initiative_id"
+
+    initiative_id: str
+    agency: str
+    threshold: int = Field(ge=1)
+    closes_at: datetime
+    answer_days: int = Field(ge=1)
+    admitted_at: datetime
+
+
+class InitiativeRejected(Event):
+    """The agency found it inadmissible, with its reason."""
+
+    name = "InitiativeRejected"
+    version = 1
+    topic = "consultation.initiatives"
+    subject_field = "initiative_id"
+
+    initiative_id: str
+    agency: str
+    reason: LocalizedText
+    rejected_at: datetime
+
+
+class InitiativeThresholdReached(Event):
+    """Enough residents support it: the agency must answer by `answer_due_at`."""
+
+    name = "InitiativeThresholdReached"
+    version = 1
+    topic = "consultation.initiatives"
+    subject_field = "initiative_id"
+
+    initiative_id: str
+    agency: str
+    supports: int
+    threshold: int
+    answer_due_at: datetime
+    reached_at: datetime
+
+
+class InitiativeAnswered(Event):
+    """The agency's published answer; `late` when given after the answer was due."""
+
+    name = "InitiativeAnswered"
+    version = 1
+    topic = "consultation.initiatives"
+    subject_field = "initiative_id"
+
+    initiative_id: str
+    agency: str
+    outcome: Literal["accepted", "partly_accepted", "rejected"]
+    reasoning: LocalizedText
+    late: bool
+    answered_at: datetime
+
+
+class InitiativeAnswerOverdue(Event):
+    """No answer by the time it was due: flagged on the agency's KPI and escalated to
+    its administrators."""
+
+    name = "InitiativeAnswerOverdue"
+    version = 1
+    topic = "consultation.initiatives"
+    subject_field = "initiative_id"
+
+    initiative_id: str
+    agency: str
+    answer_due_at: datetime
+    escalated_to: Literal["agency_admin"] = "agency_admin"
+    flagged_at: datetime
+
+
+class InitiativeExpired(Event):
+    """Collection closed below the threshold."""
+
+    name = "InitiativeExpired"
+    version = 1
+    topic = "consultation.initiatives"
+    subject_field = "initiative_id"
+
+    initiative_id: str
+    agency: str
+    supports: int
+    threshold: int
+    expired_at: datetime
