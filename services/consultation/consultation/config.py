@@ -20,3 +20,5 @@ class ConsultationSettings(ServiceSettings):
     """Co-promoters who must accept before an initiative is filed."""
     initiative_clock_seconds: float = Field(default=60, gt=0)
     """How often initiatives past their deadline expire and overdue answers are flagged."""
+    live_poll_seconds: float = Field(default=0.25, gt=0)
+    """How often each replica looks in the store for changed questions of the sessions it streams."""

@@ -15,6 +15,8 @@ from consultation.competition.wiring import competitions
 from consultation.config import ConsultationSettings
 from consultation.initiative import api as initiative_api
 from consultation.initiative.wiring import initiatives
+from consultation.live_session import api as live_session_api
+from consultation.live_session.wiring import live_sessions
 from consultation.draft_policy import api as draft_policy_api
 from consultation.draft_policy.comments import CommentStore
 from consultation.draft_policy.handlers import DraftPolicyHandlers, DraftPolicyStore
@@ -35,6 +37,7 @@ PUBLISHED = [
     "consultation.plans",
     "consultation.competitions",
     "consultation.initiatives",
+    "consultation.sessions",
 ]
 
 
@@ -76,7 +79,7 @@ def create_app(
             " draft-policy consultations; moderation of citizen text."
         ),
         routers=[campaign_api.router, survey_api.router, draft_policy_api.router, moderation_api.router, plan_api.router]
-        + [competition_api.router, initiative_api.router],
+        + [competition_api.router, initiative_api.router, live_session_api.router],
         state={
             "campaigns": campaign_handlers,
             **competitions(runtime, moderation=moderation, campaigns=campaign_handlers, pseudonym_key=key),
@@ -87,6 +90,7 @@ def create_app(
                 min_committee=settings.initiative_committee,
                 clock_seconds=settings.initiative_clock_seconds,
             ),
+            **live_sessions(runtime, moderation=moderation, pseudonym_key=key, poll_seconds=settings.live_poll_seconds),
             "surveys": SurveyHandlers(
                 surveys,
                 moderation=moderation,

@@ -20,7 +20,7 @@ InputKind = Literal["survey_question", "section_comments", "ballot_result", "ide
 DecisionStatus = Literal["planned", "in_progress", "done"]
 Stance = Literal["for", "against", "neutral"]
 SectionOutcome = Literal["accepted", "partly_accepted", "not_accepted"]
-ContentKind = Literal["comment", "survey_answer", "idea", "initiative"]
+ContentKind = Literal["comment", "survey_answer", "idea", "initiative", "question"]
 FlagReason = Literal["spam", "offensive", "off_topic", "personal_data"]
 
 
@@ -655,3 +655,39 @@ class InitiativeExpired(Event):
     supports: int
     threshold: int
     expired_at: datetime
+
+
+# Live question sessions (consultation.sessions): questions travel as counts only.
+
+
+class LiveSessionScheduled(Event):
+    name = "LiveSessionScheduled"
+    version = 1
+    topic = "consultation.sessions"
+    subject_field = "session_id"
+
+    session_id: str
+    agency: str
+    campaign_id: str | None
+    title: LocalizedText
+    starts_at: datetime
+    ends_at: datetime
+
+
+class LiveSessionPublished(Event):
+    """After the session its questions were published; the figures of its questions."""
+
+    name = "LiveSessionPublished"
+    version = 1
+    topic = "consultation.sessions"
+    subject_field = "session_id"
+
+    session_id: str
+    agency: str
+    campaign_id: str | None
+    questions: int = Field(ge=0)
+    answered: int = Field(ge=0)
+    rejected: int = Field(ge=0)
+    merged: int = Field(ge=0)
+    votes: int = Field(ge=0)
+    published_at: datetime
