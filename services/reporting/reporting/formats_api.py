@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 
 from reporting.formats_views import FormatViews
 
-router = APIRouter(tags=["participation formats"])
+router = APIRouter(prefix="/transparency", tags=["participation formats"])
 
 
 def _views(request: Request) -> FormatViews:
