@@ -11,8 +11,6 @@ from consultation.competition.store import CompetitionStore, IdeaStore, ReviewSt
 from consultation.moderation.handlers import ModerationHandlers
 from sharik.runtime import ServiceRuntime
 
-TOPIC = "consultation.competitions"
-
 
 def competitions(
     runtime: ServiceRuntime, *, moderation: ModerationHandlers, campaigns: CampaignHandlers, pseudonym_key: str

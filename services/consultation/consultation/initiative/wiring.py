@@ -13,7 +13,6 @@ from consultation.initiative.supports import SupportStore
 from consultation.moderation.handlers import ModerationHandlers
 from sharik.runtime import ServiceRuntime
 
-TOPIC = "consultation.initiatives"
 log = structlog.get_logger(__name__)
 
 

@@ -31,9 +31,6 @@ class Feed:
         self._viewers: dict[str, set[asyncio.Queue]] = {}
         self._pollers: dict[str, asyncio.Task] = {}
 
-    def viewers(self, session_id: str) -> int:
-        return len(self._viewers.get(session_id, ()))
-
     async def stream(self, session_id: str) -> AsyncIterator[str]:
         """Server-sent events: every shown question now, then each change as it happens."""
         queue: asyncio.Queue = asyncio.Queue(QUEUE)

@@ -8,8 +8,6 @@ from consultation.live_session.store import QuestionStore, SessionStore
 from consultation.moderation.handlers import ModerationHandlers
 from sharik.runtime import ServiceRuntime
 
-TOPIC = "consultation.sessions"
-
 
 def live_sessions(
     runtime: ServiceRuntime, *, moderation: ModerationHandlers, pseudonym_key: str, poll_seconds: float
