@@ -109,15 +109,24 @@ async def phase(client: httpx.AsyncClient, port: int, replica: Process, args, *,
     loop_end = time.monotonic() + args.seconds
     actions = []
     while time.monotonic() < loop_end:
-        actions.append(asyncio.create_task(question_cycle(client, session_id, citizens, moderator, sent)))
+        actions.append(asyncio.create_task(counted(question_cycle(client, session_id, citizens, moderator, sent))))
         await asyncio.sleep(interval)
-    await asyncio.gather(*actions)
+    failed = sum(not ok for ok in await asyncio.gather(*actions))
     await asyncio.sleep(2)  # the last deliveries
     cpu_spent, wall = cpu_seconds(replica) - cpu_before, time.monotonic() - wall_before
     for t in tasks:
         t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    return {"viewers": viewers, "latencies": sorted(latencies), "cpu": cpu_spent, "wall": wall, "updates": len(sent)}
+    return {"viewers": viewers, "latencies": sorted(latencies), "cpu": cpu_spent, "wall": wall, "updates": len(sent), "failed": failed}
+
+
+async def counted(cycle) -> bool:
+    """Whether a question's cycle went through (a timeout is a figure, not a crash)."""
+    try:
+        await cycle
+        return True
+    except httpx.HTTPError:
+        return False
 
 
 async def question_cycle(client, session_id: str, citizens: list[dict], moderator: dict, sent: dict) -> None:
@@ -172,7 +181,7 @@ def report(args, baseline: dict, loaded: dict) -> None:
     for name, figures in (("baseline (1 viewer)", baseline), (f"{loaded['viewers']} viewers", loaded)):
         lat = figures["latencies"]
         print(
-            f"  {name:>20}: {figures['updates']} updates, {len(lat)} deliveries timed,"
+            f"  {name:>20}: {figures['updates']} updates ({figures['failed']} questions failed), {len(lat)} deliveries timed,"
             f" latency p50 {percentile(lat, 0.5) * 1000:.0f} ms p99 {percentile(lat, 0.99) * 1000:.0f} ms,"
             f" replica CPU {figures['cpu'] / figures['wall'] * 100:.0f}% of a core"
         )
