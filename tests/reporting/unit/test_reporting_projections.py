@@ -17,8 +17,11 @@ QUESTION = LocalizedText(ar="ما موضوع المنتدى؟", en="Which forum 
 def test_every_public_topic_but_votes_is_consumed():
     assert TOPICS == [
         "consultation.campaigns",
+        "consultation.competitions",
         "consultation.documents",
+        "consultation.initiatives",
         "consultation.plans",
+        "consultation.sessions",
         "consultation.surveys",
         "feedback.complaints",
         "feedback.services",
