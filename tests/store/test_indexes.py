@@ -33,8 +33,15 @@ from typing import Any
 
 import pytest
 from consultation.campaign.store import CampaignStore
+from consultation.competition.handlers import CompetitionHandlers
+from consultation.competition.store import CompetitionStore, IdeaStore, ReviewStore
 from consultation.draft_policy.comments import CommentStore
 from consultation.events import envelope as consultation_envelope
+from consultation.initiative.initiative import Scope
+from consultation.initiative.rules import RuleStore
+from consultation.initiative.store import InitiativeStore
+from consultation.initiative.supports import SupportStore
+from consultation.live_session.store import QuestionStore, SessionStore
 from consultation.draft_policy.handlers import DraftPolicyStore
 from consultation.moderation.handlers import ContentStore, ModerationHandlers
 from consultation.plan.kpi_targets import KpiTargetHandlers
@@ -56,11 +63,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 from reporting.catalogue import OpenDataCatalogue
 from reporting.config import ReportingSettings
 from reporting.data_requests import DataRequests
+from reporting.formats_views import FormatViews
 from reporting.open_data import OpenData
 from reporting.paging import cursor_of
 from reporting.participation_views import ParticipationViews
 from reporting.projections import Change
 from reporting.projections.change import CAMPAIGNS, COMPLAINTS
+from reporting.projections.formats import COMPETITIONS
 from reporting.projections.participation import TOOLS
 from reporting.store import ReadModel
 from reporting.views import TransparencyViews
@@ -288,6 +297,7 @@ async def consultation(db: AsyncDatabase) -> Calls:
             db, "campaigns", "surveys", "survey_responses", "contents", "draft_policies", "comments", "kpi_targets"
         ),
     }
+    calls |= await ideas_initiatives_and_live_sessions(db)
     # A comment to list replies of, so of_section asks for them.
     await comments.comments.insert_one(
         {"_id": "comment-1", "document_id": "document-1", "section": 1, "reply_to": None, "stance": "for",
@@ -305,6 +315,65 @@ async def consultation(db: AsyncDatabase) -> Calls:
                 calls[f"SurveyHandlers.listed, {scope}, {caller}, campaign {campaign_id}"] = (
                     lambda a=agency, c=campaign_id, b=by: survey_handlers.listed(agency=a, campaign_id=c, by=b, limit=50)
                 )
+    return calls
+
+
+async def ideas_initiatives_and_live_sessions(db: AsyncDatabase) -> Calls:
+    competitions, ideas, reviews = CompetitionStore(db), IdeaStore(db), ReviewStore(db)
+    initiatives, rules, sessions = InitiativeStore(db), RuleStore(db), SessionStore(db)
+    supports, questions = SupportStore(db, initiatives.collection), QuestionStore(db, sessions)
+    for store in (competitions, ideas, reviews, initiatives, rules, sessions, supports, questions):
+        await store.create_indexes()
+    competition_handlers = CompetitionHandlers(competitions, ideas, reviews)
+    # The initiative whose count a support moves.
+    await initiatives.collection.insert_one({"_id": "initiative-1", "supports": 0})
+    # A live session with two questions, whose revisions and votes move.
+    await sessions.collection.insert_one({"_id": "session-1", "revision": 0})
+    for question_id in ("question-1", "question-2"):
+        await questions.collection.insert_one(
+            {"_id": question_id, "session_id": "session-1", "status": "pending", "votes": 0, "revision": 0}
+        )
+    review = {"_id": "review-1", "competition_id": "competition-1", "stage_index": 0}
+    question = {"_id": "question-1", "session_id": "session-1", "status": "pending"}
+    calls: Calls = {
+        "CompetitionStore.get": lambda: competitions.get("competition-1"),
+        "CompetitionHandlers.listed, an agency": lambda: competition_handlers.listed(agency="mtcit", limit=50),
+        "CompetitionHandlers.listed, every agency": lambda: competition_handlers.listed(agency=None, limit=50),
+        "IdeaStore.of_competition": lambda: ideas.of_competition("competition-1"),
+        "IdeaStore.of_competition, some statuses": lambda: ideas.of_competition(
+            "competition-1", statuses=("eligible", "shortlisted")
+        ),
+        "IdeaStore.of_submitter": lambda: ideas.of_submitter("competition-1", "submitter-1"),
+        "IdeaStore.in_competition": lambda: ideas.in_competition("competition-1", "idea-1"),
+        "ReviewStore.submit": lambda: reviews.submit(review, scores={}, comments={}, total=0, at=NOW),
+        "ReviewStore.one": lambda: reviews.one("competition-1", 0, "idea-1", "juror-1"),
+        "ReviewStore.of_juror": lambda: reviews.of_juror("competition-1", 0, "juror-1"),
+        "ReviewStore.of_idea": lambda: reviews.of_idea("competition-1", 0, "idea-1"),
+        "ReviewStore.of_stage": lambda: reviews.of_stage("competition-1", 0),
+        "InitiativeStore.get": lambda: initiatives.get("initiative-0"),
+        "InitiativeStore.count": lambda: initiatives.count("initiative-1"),
+        "InitiativeStore.closing": lambda: initiatives.closing(NOW, limit=50),
+        "InitiativeStore.answer_overdue": lambda: initiatives.answer_overdue(NOW, limit=50),
+        "SupportStore.add": lambda: supports.add("initiative-1", "supporter-1"),
+        "SupportStore.remove": lambda: supports.remove("initiative-1", "supporter-1"),
+        "SupportStore.add, again after a removal": lambda: supports.add("initiative-1", "supporter-1"),
+        "SupportStore.supports": lambda: supports.supports("initiative-1", "supporter-1"),
+        "SupportStore.active": lambda: supports.active("initiative-1"),
+        "RuleStore.of": lambda: rules.of("mtcit", Scope(level="wilayat", code="bawshar")),
+        "RuleStore.of_agency": lambda: rules.of_agency("mtcit"),
+        "SessionStore.get": lambda: sessions.get("session-0"),
+        "SessionStore.next_revision": lambda: sessions.next_revision("session-1"),
+        "QuestionStore.get": lambda: questions.get("session-1", "question-1"),
+        "QuestionStore.set_status": lambda: questions.set_status(question, "approved"),
+        "QuestionStore.vote": lambda: questions.vote(question, "voter-1"),
+        "QuestionStore.merge_votes": lambda: questions.merge_votes(question, {**question, "_id": "question-2"}),
+        "QuestionStore.changed_since": lambda: questions.changed_since("session-1", 3),
+        "QuestionStore.shown": lambda: questions.shown("session-1"),
+        "OutboxRelay.drain (competitions, ideas, initiatives, live sessions)": lambda: relay(
+            db, competitions.collection.name, ideas.collection.name, initiatives.collection.name,
+            sessions.collection.name,
+        ),
+    }
     return calls
 
 
@@ -396,6 +465,8 @@ async def reporting(db: AsyncDatabase) -> Calls:
         {"_id": "draft_policy:document-1", "kind": "draft_policy", "tool_id": "document-1", "campaign_id": "campaign-1",
          "agency": "mtcit", "opens_at": NOW}
     )
+    formats = FormatViews(read_model)
+    await read_model[COMPETITIONS].insert_one({"_id": "competition-1", "agency": "mtcit", "opened": []})
     # A filed complaint, so the participation datasets go on to campaigns and frozen days.
     await read_model[COMPLAINTS].insert_one(
         {"_id": "c-0", "agency": "mtcit", "status": "submitted", "filed_at": NOW, "governorate": "muscat",
@@ -414,6 +485,8 @@ async def reporting(db: AsyncDatabase) -> Calls:
         "ParticipationViews.national_kpi": lambda: participation.national_kpi("2026-H1"),
         "ParticipationViews.accountability": lambda: participation.accountability("campaign-1"),
         "ParticipationViews.agency_accountability": lambda: participation.agency_accountability("mtcit", limit=50),
+        "FormatViews.agency (competitions, initiatives, live sessions)": lambda: formats.agency("mtcit"),
+        "FormatViews.competition": lambda: formats.competition("competition-1"),
         "OpenData.all (every dataset)": lambda: open_data.all(),
         "OpenData.snapshot": lambda: open_data.snapshot(NOW.date()),
         "OpenData.snapshots": lambda: open_data.snapshots("complaint-volumes-mtcit"),

@@ -1,6 +1,7 @@
 """Each agency's thresholds for initiatives addressed to it, per scope: a rule for one
 governorate or wilayat, else for its level, else the platform's default for the level."""
 
+from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from consultation.initiative.initiative import Level, Rules, Scope
@@ -19,6 +20,9 @@ def rule_id(agency: str, level: Level, code: str | None) -> str:
 class RuleStore:
     def __init__(self, db: AsyncDatabase) -> None:
         self.collection = db["initiative_rules"]
+
+    async def create_indexes(self) -> None:
+        await self.collection.create_index([("agency", ASCENDING), ("level", ASCENDING), ("code", ASCENDING)])  # an agency's rules
 
     async def set(self, agency: str, level: Level, code: str | None, rules: Rules) -> None:
         document = {"agency": agency, "level": level, "code": code, **rules.model_dump()}

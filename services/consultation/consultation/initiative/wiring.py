@@ -21,13 +21,14 @@ def initiatives(
 ) -> dict[str, Any]:
     store = InitiativeStore(runtime.db)
     supports = SupportStore(runtime.db, store.collection)
+    rules = RuleStore(runtime.db)
     runtime.relay_outbox_of(store.collection)
-    for each in (store, supports):
+    for each in (store, supports, rules):
         runtime.on_startup(each.create_indexes)
     handlers = InitiativeHandlers(
         store,
         supports,
-        RuleStore(runtime.db),
+        rules,
         moderation=moderation,
         pseudonym_key=pseudonym_key,
         min_committee=min_committee,
