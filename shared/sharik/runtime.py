@@ -11,6 +11,7 @@ from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
 from faststream import BaseMiddleware, ContextRepo
 from faststream.kafka import KafkaBroker
 from faststream_fastapi import FastStreamAPI
@@ -26,7 +27,9 @@ from sharik.bus.topics import ensure_topics
 from sharik.http import install_error_handlers, install_operational_routes
 from sharik.logging import configure_logging
 from sharik.metrics import RequestMetricsMiddleware, ServiceMetrics
+from sharik.openapi import document_errors
 from sharik.outbox import OutboxRelay
+from sharik.request_body import RequestBodyGuard
 from sharik.settings import ServiceSettings
 from sharik.store import connect, ping
 from sharik.telemetry import tracer_provider
@@ -161,6 +164,8 @@ class ServiceRuntime:
         install_operational_routes(fastapi)
         for router in routers:
             fastapi.include_router(router)
+        fastapi.add_middleware(RequestBodyGuard, limit_for=self._body_limits(fastapi))
+        document_errors(fastapi)
         # A server span per request, so the outbox entry carries the request's trace.
         FastAPIInstrumentor.instrument_app(
             fastapi, tracer_provider=self.tracer_provider, excluded_urls="healthz,readyz,metrics"
@@ -174,6 +179,28 @@ class ServiceRuntime:
         )
         self.broker.add_middleware(_message_in_context(app.context))
         return StopOwnWorkFirst(app, stop_own_work)
+
+
+    def _body_limits(self, fastapi: FastAPI):
+        """A route's body limit: the upload limit for routes that take a file (their
+        request body is not JSON), the JSON limit for every other."""
+        uploads = [
+            route
+            for route in iter_route_contexts(fastapi.routes)
+            if isinstance(route.original_route, APIRoute)
+            and any(
+                not media.endswith("json")
+                for media in (route.openapi_extra or {}).get("requestBody", {}).get("content", {})
+            )
+        ]
+
+        def limit_for(method: str, path: str) -> int:
+            for route in uploads:
+                if method in route.methods and route.path_regex.match(path):
+                    return self.settings.max_upload_body_bytes
+            return self.settings.max_json_body_bytes
+
+        return limit_for
 
 
 class StopOwnWorkFirst:
