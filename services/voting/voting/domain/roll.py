@@ -31,14 +31,14 @@ class Rejected:
 
 def parse_roll(text: str) -> tuple[list[Registration], list[Rejected]]:
     """The valid rows of a roll CSV and the rejected ones by line; Invalid if the file is unusable."""
-    rows = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(rows, None)
+    rows = _rows(text.lstrip("\ufeff"))
+    header = next(rows, (1, None))[1]
     if header is None or tuple(h.strip().lower() for h in header) != HEADER:
         raise Invalid("the roll must be CSV with the header row `civil_number,wilayat`", details=[{"line": 1}])
     accepted: list[Registration] = []
     rejected: list[Rejected] = []
     first_line: dict[str, int] = {}
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         if len(accepted) + len(rejected) >= MAX_ROWS:
@@ -51,6 +51,20 @@ def parse_roll(text: str) -> tuple[list[Registration], list[Rejected]]:
         first_line[civil_number] = line
         accepted.append(Registration(line=line, civil_number=civil_number, wilayat=wilayat))
     return accepted, rejected
+
+
+def _rows(text: str):
+    """(line, cells) of each row; a line the csv module cannot read is Invalid naming it."""
+    reader = csv.reader(io.StringIO(text))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            line = reader.line_num
+            raise Invalid(f"line {line} is not valid CSV: {error}", details=[{"line": line}]) from None
+        yield reader.line_num, row
 
 
 def check_civil_number(civil_number: str) -> str:
