@@ -1,0 +1,79 @@
+"""A service process writing to a file (not a terminal) writes one JSON object per line,
+FastStream's and uvicorn's lines included, without colour codes; lines written while
+handling a request or a consumed record carry its trace id."""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+from devstack.process import launch, stop_all, wait_until_ready
+from devstack.services import is_ready, service_env
+from devstack.smtp import free_port
+from tests.support.service import unique_database
+
+pytestmark = pytest.mark.integration
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+async def test_every_line_of_a_service_log_is_json_with_trace_ids(kafka_bootstrap_servers, mongodb_url):
+    port = free_port("127.0.0.1")
+    database = unique_database("reporting")
+    env = service_env(
+        "reporting", port=port, kafka_bootstrap_servers=kafka_bootstrap_servers, mongodb_url=mongodb_url,
+        smtp_host="127.0.0.1", smtp_port=1,
+    ) | {"REPORTING_MONGODB_DATABASE": database, "REPORTING_CONSUMER_GROUP": f"sharik.reporting.{database}"}
+    url = f"http://127.0.0.1:{port}"
+    process = launch(
+        f"reporting-logs-{port}", [_script("sharik-reporting")], url=url, ports=(port,),
+        answers=lambda: is_ready(url), env=env,
+    )
+    try:
+        wait_until_ready(process, timeout=120)
+        async with httpx.AsyncClient(base_url=url) as http:
+            assert (await http.get("/no/such/route")).status_code == 404
+            assert (await http.get("/transparency/campaigns")).status_code == 200
+        # A record reporting cannot read, sent within a trace: FastStream handles it and
+        # it is dead-lettered.
+        producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers)
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                "consultation.campaigns", b"not an event", key=b"logs-test",
+                headers=[("traceparent", f"00-{TRACE_ID}-00f067aa0ba902b7-01".encode())],
+            )
+        finally:
+            await producer.stop()
+        deadline = time.monotonic() + 60
+        while "dead-lettered" not in process.log_file.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        stop_all([process])
+
+    lines = process.log_file.read_text().splitlines()
+    assert lines
+    records = []
+    for number, line in enumerate(lines, start=1):
+        assert "\x1b[" not in line, f"line {number} has colour codes: {line!r}"
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            pytest.fail(f"line {number} is not JSON: {line!r}")
+    assert all(isinstance(r, dict) and r.get("service") == "reporting" and "event" in r for r in records)
+    loggers = {r["logger"] for r in records}
+    assert any(name.startswith("faststream") for name in loggers), loggers
+    assert any(name.startswith("uvicorn") for name in loggers), loggers
+    requests = [r for r in records if r.get("logger") == "uvicorn.access" and "/transparency/campaigns" in r["event"]]
+    assert requests and all("trace_id" in r for r in requests), requests
+    (dead,) = [r for r in records if r["event"] == "dead-lettered"]
+    assert dead["trace_id"] == TRACE_ID
+    consumed = [r for r in records if r.get("message_id") and r["event"] in ("Received", "Processed")]
+    assert len(consumed) == 2 and all(r["trace_id"] == TRACE_ID for r in consumed), consumed
+    assert not any("color_message" in r for r in records)
+
+
+def _script(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
