@@ -68,10 +68,10 @@ async def test_every_line_of_a_service_log_is_json_with_trace_ids(kafka_bootstra
     assert any(name.startswith("uvicorn") for name in loggers), loggers
     requests = [r for r in records if r.get("logger") == "uvicorn.access" and "/transparency/campaigns" in r["event"]]
     assert requests and all("trace_id" in r for r in requests), requests
-    (dead,) = [r for r in records if r["event"] == "dead-lettered"]
-    assert dead["trace_id"] == TRACE_ID
-    consumed = [r for r in records if r.get("message_id") and r["event"] in ("Received", "Processed")]
-    assert len(consumed) == 2 and all(r["trace_id"] == TRACE_ID for r in consumed), consumed
+    # Other tests' records on the topic are read too (the consumer group is new).
+    ours = [r for r in records if r.get("trace_id") == TRACE_ID]
+    assert [r["event"] for r in ours] == ["Received", "dead-lettered", "Processed"], ours
+    assert ours[0]["logger"] == "faststream.broker" and ours[0]["topic"] == "consultation.campaigns"
     assert not any("color_message" in r for r in records)
 
 
