@@ -24,6 +24,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from sharik.auth.tokens import TokenVerifier
 from sharik.bus.broker import make_broker
 from sharik.bus.topics import ensure_topics
+from sharik.docs_pages import install_docs_pages
 from sharik.http import install_error_handlers, install_operational_routes
 from sharik.logging import configure_logging
 from sharik.metrics import RequestMetricsMiddleware, ServiceMetrics
@@ -155,7 +156,8 @@ class ServiceRuntime:
                 self.relay.start()
             log.info("service started", port=self.settings.http_port)
 
-        fastapi = FastAPI(title=title, description=description, lifespan=lifespan)
+        # docs_url=None: its own /docs, without CDN scripts (install_docs_pages).
+        fastapi = FastAPI(title=title, description=description, lifespan=lifespan, docs_url=None, redoc_url=None)
         fastapi.state.runtime = self
         for name, value in state.items():
             setattr(fastapi.state, name, value)
@@ -171,12 +173,9 @@ class ServiceRuntime:
             fastapi, tracer_provider=self.tracer_provider, excluded_urls="healthz,readyz,metrics"
         )
         app = FastStreamAPI(
-            self.broker,
-            application=fastapi,
-            asyncapi_path="/asyncapi",
-            safe_connection=True,
-            connection_hook=connect_broker,
+            self.broker, application=fastapi, safe_connection=True, connection_hook=connect_broker
         )
+        install_docs_pages(fastapi, app.schema)
         self.broker.add_middleware(_message_in_context(app.context))
         return StopOwnWorkFirst(app, stop_own_work)
 
