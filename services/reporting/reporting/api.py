@@ -30,7 +30,7 @@ async def campaigns(views: Views, agency: str | None = None, limit: Limit = 50) 
 
 @router.get("/ballots")
 async def ballots(views: Views, agency: str | None = None, limit: Limit = 50) -> list[dict[str, Any]]:
-    """Ballots with their state (open, closed, published) and published results."""
+    """Ballots with their state (scheduled, open, closed, published) and published results."""
     return await views.ballots(agency=agency, limit=limit)
 
 

@@ -20,6 +20,8 @@ from voting.domain.tally import WRITE_IN, BallotKind, Choice, Race, Spending, Ta
 from voting.domain.turnout import Turnout
 
 BallotState = Literal["draft", "open", "counting", "closed"]
+BallotStatus = Literal["draft", "scheduled", "open", "counting", "closed"]
+"""What readers are shown: the state, with an opened ballot scheduled until its start."""
 """`counting`: votes are no longer accepted and the result is being computed."""
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 20
@@ -217,6 +219,13 @@ class Ballot:
             constituencies=races,
             eligibility=eligibility,
         )
+
+    def status(self, *, now: datetime) -> BallotStatus:
+        """The state as a voter meets it: opened early, a ballot takes no vote before
+        opens_at (check_vote), so it shows as scheduled until then."""
+        if self.state == "open" and now < self.opens_at:
+            return "scheduled"
+        return self.state
 
     def open(self, *, now: datetime) -> "Ballot":
         """Start accepting votes (from opens_at, until closes_at)."""
