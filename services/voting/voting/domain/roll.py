@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from sharik.errors import Invalid
+from sharik.places import wilayat_named
 
 HEADER = ("civil_number", "wilayat")
 MAX_ROWS = 100_000
@@ -82,6 +83,8 @@ def _problem(row: list[str], first_line: dict[str, int]) -> str | None:
         return "civil_number must be 6 to 12 digits"
     if not wilayat or len(wilayat) > MAX_WILAYAT:
         return f"wilayat must be 1 to {MAX_WILAYAT} characters"
+    if wilayat_named(wilayat) is None:
+        return f"{wilayat!r} is not one of Oman's wilayats"
     if civil_number in first_line:
         return f"civil number repeated (first on line {first_line[civil_number]})"
     return None
