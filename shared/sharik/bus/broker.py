@@ -8,6 +8,7 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
+from sharik.bus.topics import MAX_RECORD_BYTES
 from sharik.events.envelope import Envelope
 
 
@@ -32,6 +33,7 @@ def make_broker(
         allow_auto_create_topics=False,
         middlewares=middlewares,
         graceful_timeout=15.0,
+        max_request_size=MAX_RECORD_BYTES,
         # Through the root handler (sharik.logging): FastStream's own logger writes
         # coloured text to stdout, beside the service's JSON lines.
         logger=logger,
