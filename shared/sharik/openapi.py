@@ -85,6 +85,10 @@ def document_errors(app: FastAPI) -> None:
                 statuses = error_statuses(route, method, context.openapi_extra)
                 documented = statuses | ({422} if "422" in responses else set())
                 for status in sorted(documented):
+                    # A route that documents an error of its own (a standard's error
+                    # document) keeps it; FastAPI's validation model is replaced.
+                    if str(status) in responses and "HTTPValidationError" not in str(responses[str(status)]):
+                        continue
                     responses[str(status)] = {
                         "description": REASONS[status],
                         "content": {"application/json": {"schema": reference}},

@@ -178,8 +178,10 @@ def test_each_operation_documents_its_error_responses_in_the_error_shape(service
     assert operations
     for path, method, operation in operations:
         responses = operation["responses"]
+        # Open311's façade answers in GeoReport's own error documents, as that standard says.
+        own = {"400", "401", "403", "404"} if path.startswith("/open311/") else set()
         for status, response in responses.items():
-            if status.startswith("4"):
+            if status.startswith("4") and status not in own:
                 assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
         if "{" in path:
             assert "404" in responses, (method, path)
