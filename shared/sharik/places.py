@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sharik.errors import Invalid
-from sharik.text import normalize
+from sharik_verify.text import normalize
 
 
 @dataclass(frozen=True)

@@ -70,12 +70,12 @@ def test_installs_the_locked_dependencies_then_shared_and_the_service(repo, serv
 
     copies = [shlex.split(arguments) for arguments in _arguments(image, "COPY")]
     assert ["--from=lock", "/requirements.txt", "./requirements.txt"] in copies
-    assert ["shared/", "./shared/"] in copies
+    assert ["shared/", "./shared/"] in copies and ["verify/", "./verify/"] in copies
     assert [f"services/{service}/", f"./services/{service}/"] in copies
     installs = [shlex.split(arguments) for arguments in _arguments(image, "RUN") if "pip install" in arguments]
     assert installs == [
         ["pip", "install", "--no-cache-dir", "--require-hashes", "--no-deps", "-r", "requirements.txt"],
-        ["pip", "install", "--no-cache-dir", "--no-deps", "./shared", f"./services/{service}"],
+        ["pip", "install", "--no-cache-dir", "--no-deps", "./verify", "./shared", f"./services/{service}"],
     ]
     # Nothing from another service enters this image.
     for arguments in _arguments(image, "COPY") + _arguments(image, "RUN"):
@@ -141,6 +141,6 @@ def test_dockerignore_keeps_the_context_small(repo):
     ]
     assert lines[0] == "*"
     assert {line for line in lines if line.startswith("!")} == {
-        "!shared/", "!services/", "!pyproject.toml", "!uv.lock", "!devstack/pyproject.toml"
+        "!shared/", "!services/", "!verify/", "!pyproject.toml", "!uv.lock", "!devstack/pyproject.toml"
     }
     assert "**/.venv" in lines and "**/__pycache__" in lines

@@ -8,7 +8,7 @@ from devstack.keys import dev_keys
 from sharik.errors import Invalid
 from sharik.uploads import upload_text
 from voting.config import VotingSettings
-from voting.counting.pabulib import PabulibError, parse_pb
+from sharik_verify.counting.pabulib import PabulibError, parse_pb
 from voting.domain.roll import parse_roll
 from voting.budget_api import PB as PB_MEDIA
 from voting.main import create_app

@@ -13,7 +13,7 @@ from voting.catalog_events import budget_outcome, constituency_results, localize
 from voting.domain.ballot import MAX_PROJECTS, MAX_WRITE_IN, Ballot, BallotKind, BallotStatus, Marked, OptionDraft, Text
 from voting.domain.constituency import Constituency
 from voting.domain.eligibility import Eligibility, EligibilityMode
-from voting.domain.tally import Outcome, Tally
+from sharik_verify.tally import Outcome, Tally
 from voting.handlers import BallotHandlers, DraftBallot
 
 router = APIRouter(prefix="/ballots", tags=["ballots"])

@@ -15,7 +15,7 @@ from voting.board_store import BoardStore
 from voting.budget_pb import write_budget
 from voting.catalog_events import localized
 from voting.domain.ballot import Ballot
-from voting.domain.board import CONTENTS, VOTES, lists_of, receipt_list
+from sharik_verify.board import CONTENTS, VOTES, lists_of, receipt_list
 from voting.store import BallotStore
 
 log = structlog.get_logger(__name__)

@@ -30,7 +30,7 @@ from sharik.bus import dead_letter
 from sharik.events.envelope import Envelope, MalformedEvent
 from sharik.events.voting import VoteCast
 from sharik.store import raise_unless_duplicates
-from voting.domain.tally import WRITE_IN, Choice
+from sharik_verify.tally import WRITE_IN, Choice
 
 log = structlog.get_logger(__name__)
 

@@ -8,15 +8,15 @@ from datetime import datetime
 from typing import Literal
 
 from sharik.errors import Conflict, Forbidden, Invalid
-from sharik.text import normalize
-from voting.counting.approval import check_selection
-from voting.counting.budget import RULES as BUDGET_RULES
-from voting.counting.budget import check_selection as check_budget_selection
+from sharik_verify.text import normalize
+from sharik_verify.counting.approval import check_selection
+from sharik_verify.counting.budget import RULES as BUDGET_RULES
+from sharik_verify.counting.budget import check_selection as check_budget_selection
 from voting.domain import constituency
-from voting.domain.board import ListSeal, board_head
+from sharik_verify.board import ListSeal, board_head
 from voting.domain.constituency import Candidacy, Constituency, same_place
 from voting.domain.eligibility import Eligibility, NotEligible
-from voting.domain.tally import WRITE_IN, BallotKind, Choice, Race, Spending, Tally, count
+from sharik_verify.tally import WRITE_IN, BallotKind, Choice, Race, Spending, Tally, count
 from voting.domain.turnout import Turnout
 
 BallotState = Literal["draft", "open", "counting", "closed"]

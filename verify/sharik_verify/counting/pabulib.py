@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from voting.counting.budget import ParticipatoryBudget, Project
+from sharik_verify.counting.budget import ParticipatoryBudget, Project
 
 SECTIONS = ("meta", "projects", "votes")
 REQUIRED_META = ("budget", "vote_type", "num_projects", "num_votes")
