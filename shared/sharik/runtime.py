@@ -161,12 +161,13 @@ class ServiceRuntime:
         fastapi.state.runtime = self
         for name, value in state.items():
             setattr(fastapi.state, name, value)
-        fastapi.add_middleware(RequestMetricsMiddleware, metrics=self.metrics)
         install_error_handlers(fastapi)
         install_operational_routes(fastapi)
         for router in routers:
             fastapi.include_router(router)
         fastapi.add_middleware(RequestBodyGuard, limit_for=self._body_limits(fastapi))
+        # Outermost, so the guard's refusals (413, 400, 422) are counted too.
+        fastapi.add_middleware(RequestMetricsMiddleware, metrics=self.metrics)
         document_errors(fastapi)
         # A server span per request, so the outbox entry carries the request's trace.
         FastAPIInstrumentor.instrument_app(

@@ -132,7 +132,8 @@ async def dead_letter(
             json.dumps(reference).encode(),
             topic=dead_letter_topic(record.topic),
             key=record.key,
-            headers={**origin, "dlq_by_reference": "true", "content-type": "application/json"},
+            # The original's headers (its event id, type, trace) are small; its value is not.
+            headers={**headers, **origin, "dlq_by_reference": "true", "content-type": "application/json"},
         )
         return
     await broker.publish(
