@@ -48,7 +48,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, error: DomainError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        headers = {**error.headers, **({"WWW-Authenticate": "Bearer"} if error.status == 401 else {})}
         return respond(request, error.status, error.code, error.message, error.details, headers)
 
     @app.exception_handler(RequestValidationError)

@@ -195,3 +195,30 @@ async def test_the_authenticated_routes_document_401_and_403():
     schema = build("voting").app._application.openapi()
     create = schema["paths"]["/ballots"]["post"]["responses"]
     assert {"400", "401", "403", "409", "413", "422"} <= set(create)
+
+
+async def test_a_domain_error_carries_its_headers_and_reads_in_arabic(jwt_keys):
+    from fastapi import APIRouter
+
+    from sharik.errors import DomainError
+    from sharik.runtime import ServiceRuntime
+    from sharik.settings import ServiceSettings
+
+    class Throttled(DomainError):
+        status = 429
+        code = "too_many_attempts"
+
+    router = APIRouter()
+
+    @router.get("/throttled")
+    async def throttled() -> None:
+        raise Throttled("wait 30 s", headers={"Retry-After": "30"})
+
+    settings = ServiceSettings(service_name="probe", http_port=0, mongodb_database="probe", jwt_public_key=jwt_keys[1])
+    app = ServiceRuntime(settings, published=[]).app(title="probe", routers=[router], state={})
+    async with client(app) as http:
+        response = await http.get("/throttled", headers={"accept-language": "ar"})
+    assert_error_shape(response, 429, "too_many_attempts")
+    assert response.headers["retry-after"] == "30"
+    assert response.json()["error"]["message"] == CATALOGUE["too_many_attempts"].ar
+
