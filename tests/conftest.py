@@ -17,7 +17,7 @@ from devstack.keys import dev_keys
 from devstack.smtp import Sink, free_port, start_sink
 from tests.support.service import Tokens
 
-from devstack import kafka, store
+from devstack import kafka, oidc, store
 
 # The session's processes keep their logs and pid files apart from a running platform's,
 # so `./sharik stop` never stops a test's broker and a test never reads a platform's keys.
@@ -62,6 +62,19 @@ def smtp_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sink]:
     sink = start_sink(tmp_path_factory.mktemp("mail"))
     yield sink
     sink.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[oidc.OpenIDProvider]:
+    """A real OpenID Connect provider on a free loopback port, with the demo users.
+
+    Its `issuer`, `client_id`, `client_secret`, `jwks_url`, `users` and `password` are
+    what a client needs; the client `sharik-portal` may return to /auth/callback (and sign
+    out to / or /auth/signed-out) on any 127.0.0.1 port.
+    """
+    provider = oidc.start(port=free_port("127.0.0.1"))
+    yield provider
+    provider.stop()
 
 
 @pytest.fixture(scope="session")

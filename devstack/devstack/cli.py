@@ -8,7 +8,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from devstack import demo, kafka, smtp, store
+from devstack import demo, kafka, oidc, smtp, store
 from devstack.keys import dev_keys
 from devstack.paths import state_dir
 from devstack.process import (
@@ -22,7 +22,7 @@ from devstack.process import (
     terminate_pid,
     wait_until_ready,
 )
-from devstack.services import start_services
+from devstack.services import start_portal, start_services
 from sharik.auth import mint_token
 
 
@@ -66,8 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the sharik-devstack command."""
     parser = argparse.ArgumentParser(prog="sharik-devstack", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("up", help="start Kafka, the store, SMTP and the five services; Ctrl-C stops all")
-    commands.add_parser("infra", help="start only Kafka, the store and SMTP; Ctrl-C stops all")
+    commands.add_parser(
+        "up", help="start Kafka, the store, SMTP, the OpenID provider and the five services; Ctrl-C stops all"
+    )
+    commands.add_parser("infra", help="start only Kafka, the store, SMTP and the OpenID provider; Ctrl-C stops all")
+    commands.add_parser("build", help="download and build what the stack runs (Kafka's jars, the store, the OpenID provider) into the cache")
     commands.add_parser("stop", help="stop a stack started by up or infra, and any leftover process")
     commands.add_parser("status", help="list the processes the devstack started")
     commands.add_parser("token", help="print a development bearer token (see token --help)", add_help=False)
@@ -80,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     if command == "status":
         return status()
     try:
+        if command == "build":
+            prepare()
+            return 0
         return run(with_services=command == "up")
     except StartError as error:
         print(f"sharik-devstack: {error}", file=sys.stderr)
@@ -99,29 +105,49 @@ def run(*, with_services: bool) -> int:
         signal.signal(stop_signal, signal.default_int_handler)
     infra: list[Process] = []  # filled as they start, so Ctrl-C at any moment stops what runs
     services = None
+    portal = None
     try:
         prepare()
-        infra += [kafka.launch(persistent=True), store.launch(persistent=True), smtp.launch()]
+        provider = oidc.launch()
+        infra += [kafka.launch(persistent=True), store.launch(persistent=True), smtp.launch(), provider.process]
         record_platform(infra)
         for process in infra:  # launched side by side, so this waits for the slowest
             wait_until_ready(process, timeout=120)
-        kafka_process, store_process, smtp_process = infra
-        urls = {"kafka": kafka_process.url, "mongodb": store_process.url, "smtp": smtp_process.url}
+        kafka_process, store_process, smtp_process, _ = infra
+        urls = {
+            "kafka": kafka_process.url,
+            "mongodb": store_process.url,
+            "smtp": smtp_process.url,
+            "openid": provider.discovery_url,
+        }
         if with_services:
-            services = start_services(kafka_bootstrap_servers=kafka_process.url, mongodb_url=store_process.url)
+            services = start_services(
+                kafka_bootstrap_servers=kafka_process.url, mongodb_url=store_process.url, identity=provider
+            )
             record_platform(infra + list(services.processes.values()))
             urls |= {name: f"{url}/docs" for name, url in services.urls.items()}
+            portal = start_portal(
+                services.urls, issuer=provider.issuer, client_id=provider.client_id,
+                client_secret=provider.client_secret,
+            )
         for name, url in urls.items():
             print(f"{name:>13}  {url}")
         print(f"{'mail':>13}  {state_dir() / 'mail'}\n{'logs':>13}  {state_dir() / 'logs'}")
+        print(f"\nOpenID client {provider.client_id!r}, secret {provider.client_secret!r}")
+        print(oidc.describe_users())
         if services:
             after_start(services.urls)
+        if portal:
+            # Last, so it is the line in view: where people start.
+            print(f"{'portal':>13}  {portal.url}   (sign in with a demo user above)")
         print("running; Ctrl-C stops everything", flush=True)
-        if watch(infra + list(services.processes.values() if services else [])):
+        if watch(infra + list(services.processes.values() if services else []) + ([portal] if portal else [])):
             return 1
     except KeyboardInterrupt:
         print("\nstopping…", flush=True)
     finally:
+        if portal:
+            stop_all([portal])
         if services:
             services.stop()
         stop_all(reversed(infra))
@@ -130,9 +156,9 @@ def run(*, with_services: bool) -> int:
 
 
 def prepare() -> None:
-    """Resolve Kafka and the store side by side, for a cold cache."""
+    """Resolve Kafka, build the store and install the OpenID provider side by side, for a cold cache."""
     with ThreadPoolExecutor() as pool:
-        for ready in [pool.submit(kafka.jars_dir), pool.submit(store.classpath)]:
+        for ready in [pool.submit(kafka.jars_dir), pool.submit(store.prepare), pool.submit(oidc.node_modules)]:
             ready.result()
 
 

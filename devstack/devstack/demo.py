@@ -61,7 +61,26 @@ def load(urls: dict[str, str], tokens: dict[str, str]) -> dict[str, str]:
             )
         )["ballot_id"]
         _ok(http.post(f"{urls['voting']}/ballots/{ballot}/open"))
+    register_categories(urls, tokens)
     return {"campaign": campaign, "ballot": ballot}
+
+
+# The demo agency's complaint categories, so the portal's complaint form has a choice.
+CATEGORIES = [
+    {"category": "office-service", "unit": "customer-service",
+     "name": {"ar": "الخدمة في مكاتبنا", "en": "Service at our offices"}},
+    {"category": "website", "unit": "digital", "name": {"ar": "موقعنا الإلكتروني", "en": "Our website"}},
+]
+
+
+def register_categories(urls: dict[str, str], tokens: dict[str, str]) -> None:
+    """Register the demo categories; those already registered (409) stay as they are."""
+    admin = {"authorization": f"Bearer {tokens['agency_admin']}"}
+    with httpx.Client(timeout=30, headers=admin) as http:
+        for category in CATEGORIES:
+            response = http.post(f"{urls['feedback']}/categories", json=category)
+            if response.status_code != 409:
+                _ok(response)
 
 
 def _ok(response: httpx.Response) -> dict:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -27,6 +28,8 @@ class Process:
     popen: subprocess.Popen
     log_file: Path
     pid_file: Path
+    scratch: Path | None = None
+    """A directory of throwaway data, removed once the process has exited."""
 
     def stop(self, timeout: float = 30) -> None:
         """Send SIGTERM, then SIGKILL if it has not exited after `timeout` seconds."""
@@ -37,7 +40,13 @@ class Process:
         if self.popen.poll() is None:
             self.popen.kill()
         self.popen.wait()
+        self.exited()
+
+    def exited(self) -> None:
+        """Forget the process once it has exited: its pid file and its scratch data."""
         self.pid_file.unlink(missing_ok=True)
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def pid_dir() -> Path:
@@ -55,6 +64,7 @@ def launch(
     ports: Iterable[int],
     answers: Callable[[], bool],
     env: Mapping[str, str] | None = None,
+    scratch: Path | None = None,
 ) -> Process:
     """Start `argv` in the background, its output appended to <state>/logs/<name>.log."""
     # Otherwise whatever holds the port would answer the readiness check in its place.
@@ -72,7 +82,7 @@ def launch(
         )
     pid_file = pid_dir() / f"{name}.pid"
     pid_file.write_text(json.dumps({"pid": popen.pid, "argv": argv, "started": time.time()}))
-    return Process(name, url, answers, popen, log_file, pid_file)
+    return Process(name, url, answers, popen, log_file, pid_file, scratch)
 
 
 def wait_until_ready(process: Process, *, timeout: float) -> Process:
@@ -80,7 +90,7 @@ def wait_until_ready(process: Process, *, timeout: float) -> Process:
     deadline = time.monotonic() + timeout
     while not process.answers():
         if process.popen.poll() is not None:
-            process.pid_file.unlink(missing_ok=True)
+            process.exited()
             raise StartError(f"{process.name} exited with {process.popen.returncode}:\n{log_tail(process)}")
         if time.monotonic() > deadline:
             process.stop()
@@ -107,7 +117,7 @@ def stop_all(processes: Iterable[Process], *, timeout: float = 30) -> None:
         except subprocess.TimeoutExpired:
             process.popen.kill()
             process.popen.wait()
-        process.pid_file.unlink(missing_ok=True)
+        process.exited()
 
 
 def is_listening(host: str, port: int) -> bool:

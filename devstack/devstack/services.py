@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 
 from devstack.keys import dev_keys, dev_pseudonym_key
+from devstack.oidc import OpenIDProvider
 from devstack.process import Process, StartError, launch, stop_all, wait_until_ready
 
 NAMES = ("consultation", "feedback", "voting", "notifier", "reporting")
@@ -32,9 +33,19 @@ class Services:
 
 
 def service_env(
-    name: str, *, port: int, kafka_bootstrap_servers: str, mongodb_url: str, smtp_host: str, smtp_port: int
+    name: str,
+    *,
+    port: int,
+    kafka_bootstrap_servers: str,
+    mongodb_url: str,
+    smtp_host: str,
+    smtp_port: int,
+    identity: OpenIDProvider | None = None,
 ) -> dict[str, str]:
-    """Return the environment variables configuring service `name` for the dev stack."""
+    """Return the environment variables configuring service `name` for the dev stack.
+
+    With `identity`, the service also accepts that provider's tokens (by its JWKS);
+    the dev key's tokens stay accepted either way."""
     prefix = name.upper() + "_"
     env = {
         "HTTP_HOST": "127.0.0.1",
@@ -46,6 +57,8 @@ def service_env(
         "JWT_PUBLIC_KEY": dev_keys()[1],
         "PSEUDONYM_KEY": dev_pseudonym_key(),
     }
+    if identity:
+        env |= {"JWKS_URL": identity.jwks_url, "JWKS_ISSUER": identity.issuer, "JWT_AUDIENCE": identity.audience}
     if name == "notifier":
         env |= {"SMTP_HOST": smtp_host, "SMTP_PORT": str(smtp_port)}
     return {prefix + key: value for key, value in env.items()}
@@ -61,11 +74,13 @@ def start_services(
     env_overrides: Mapping[str, str] | None = None,
     bin_dir: Path | None = None,
     timeout: float = 90,
+    identity: OpenIDProvider | None = None,
 ) -> Services:
     """Start the five services (logs in <state>/logs) and return once every /readyz answers 200.
 
     `env_overrides` (full names, e.g. VOTING_ENVIRONMENT) win over the defaults;
-    `bin_dir` holds the console scripts, by default this interpreter's own.
+    `bin_dir` holds the console scripts, by default this interpreter's own; with
+    `identity` the services accept that OpenID provider's tokens beside the dev key's.
     """
     ports = {**DEFAULT_PORTS, **(ports or {})}
     bin_dir = bin_dir or Path(sys.executable).parent
@@ -77,7 +92,7 @@ def start_services(
                 raise StartError(f"{script} not found: is sharik-{name} installed in this environment?")
             env = service_env(
                 name, port=ports[name], kafka_bootstrap_servers=kafka_bootstrap_servers,
-                mongodb_url=mongodb_url, smtp_host=smtp_host, smtp_port=smtp_port,
+                mongodb_url=mongodb_url, smtp_host=smtp_host, smtp_port=smtp_port, identity=identity,
             )
             url = f"http://127.0.0.1:{ports[name]}"
             processes[name] = launch(
@@ -101,3 +116,52 @@ def is_ready(url: str) -> bool:
         return httpx.get(f"{url}/readyz", timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+PORTAL_PORT = 8000
+
+
+def portal_env(
+    service_urls: Mapping[str, str], *, port: int, issuer: str, client_id: str, client_secret: str
+) -> dict[str, str]:
+    """The portal's environment: where the five services and the OpenID provider are.
+
+    Cookies may travel over plain http here, since the devstack serves on loopback only."""
+    env = {
+        "PORTAL_HTTP_HOST": "127.0.0.1",
+        "PORTAL_HTTP_PORT": str(port),
+        "PORTAL_ENVIRONMENT": "dev",
+        "PORTAL_OIDC_ISSUER": issuer,
+        "PORTAL_OIDC_CLIENT_ID": client_id,
+        "PORTAL_OIDC_CLIENT_SECRET": client_secret,
+        "PORTAL_SECURE_COOKIES": "false",
+    }
+    return env | {f"PORTAL_{name.upper()}_URL": url for name, url in service_urls.items()}
+
+
+def start_portal(
+    service_urls: Mapping[str, str],
+    *,
+    issuer: str,
+    client_id: str,
+    client_secret: str,
+    port: int = PORTAL_PORT,
+    env_overrides: Mapping[str, str] | None = None,
+    bin_dir: Path | None = None,
+    timeout: float = 60,
+) -> Process:
+    """Start the portal (logs in <state>/logs) and return once its /readyz answers 200."""
+    script = (bin_dir or Path(sys.executable).parent) / "sharik-portal"
+    if not script.exists():
+        raise StartError(f"{script} not found: is sharik-portal installed in this environment?")
+    env = portal_env(service_urls, port=port, issuer=issuer, client_id=client_id, client_secret=client_secret)
+    url = f"http://127.0.0.1:{port}"
+    process = launch(
+        f"portal-{port}", [str(script)], url=url, ports=(port,), answers=lambda: is_ready(url),
+        env={**env, **(env_overrides or {}), "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        return wait_until_ready(process, timeout=timeout)
+    except BaseException:
+        stop_all([process])
+        raise

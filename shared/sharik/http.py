@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.routing import iter_route_contexts
+from starlette.concurrency import run_in_threadpool
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -93,7 +94,8 @@ async def current_user(request: Request) -> Principal:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthenticated("a bearer token is required")
-    return request.app.state.runtime.verifier.verify(token)
+    # In a worker thread: verifying may fetch the identity provider's new keys.
+    return await run_in_threadpool(request.app.state.runtime.verifier.verify, token)
 
 
 async def optional_user(request: Request) -> Principal | None:

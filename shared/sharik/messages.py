@@ -61,6 +61,10 @@ CATALOGUE: dict[str, Message] = {
     "board_not_published": Message("The bulletin board is not published yet.", "لم تُنشر لوحة الإعلانات بعد."),
     "receipt_not_on_board": Message("This receipt is not on the board.", "هذا الإيصال غير موجود على اللوحة."),
     "result_not_final": Message("The result is not final yet.", "النتيجة ليست نهائية بعد."),
+    "vote_not_recorded": Message(
+        "Your vote could not be confirmed; check your receipt or try again.",
+        "تعذّر تأكيد تسجيل صوتك؛ تحقّق من إيصالك أو حاول مرة أخرى."
+    ),
 }
 
 # A code missing from the catalogue still reads well: the sentence of its status.

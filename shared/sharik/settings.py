@@ -18,14 +18,29 @@ class ServiceSettings(BaseSettings):
     environment: Literal["dev", "test", "prod"] = "dev"
     http_host: str = "127.0.0.1"
     http_port: int
+    forwarded_allow_ips: str = ""
+    """Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: addresses or
+    networks split by commas (e.g. the ingress's pod range "10.42.0.0/16"). Empty, the
+    default, believes nobody: the client is the connecting peer, so a client cannot
+    choose the address that limits count (docs/operations.md)."""
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     mongodb_url: str = "mongodb://127.0.0.1:27017"
     mongodb_database: str
     jwt_public_key: str = ""
+    """PEM public keys (one or several blocks) that sign tokens; a token names its key by
+    `kid`, the key's RFC 7638 thumbprint."""
     jwt_public_key_file: Path | None = None
     """Where to read the PEM from instead, e.g. a mounted secret or a key volume."""
     jwt_issuer: str = "sharik"
+    """The `iss` of tokens signed by the PEM keys, and of the JWKS's unless jwks_issuer is set."""
     jwt_audience: str = "sharik"
+    jwks_url: str | None = None
+    """The identity provider's published keys (its discovery document's jwks_uri),
+    fetched again when a token names a new key, so keys rotate without a restart."""
+    jwks_issuer: str | None = None
+    """The `iss` of tokens signed by the JWKS's keys (the provider's issuer URL)."""
+    jwks_refresh_seconds: float = 10.0
+    """At most one fetch of the JWKS per this many seconds for an unknown kid."""
     pseudonym_key: SecretStr = SecretStr(DEV_PSEUDONYM_KEY)
     consumer_group: str = ""
     """Kafka consumer group; empty means sharik.<service_name>, shared by all replicas."""
@@ -41,8 +56,8 @@ class ServiceSettings(BaseSettings):
     def _refuse_placeholders_outside_dev(self) -> Self:
         if not self.jwt_public_key.strip() and self.jwt_public_key_file is not None:
             self.jwt_public_key = self.jwt_public_key_file.read_text()
-        if not self.jwt_public_key.strip():
-            raise ValueError("jwt_public_key is required: every write is authenticated")
+        if not self.jwt_public_key.strip() and not self.jwks_url:
+            raise ValueError("jwt_public_key or jwks_url is required: every write is authenticated")
         if self.environment == "prod" and _looks_like_a_placeholder(self.pseudonym_key.get_secret_value()):
             raise ValueError("pseudonym_key still has a placeholder: set a random secret of 32+ characters")
         return self

@@ -7,8 +7,9 @@ import jsonschema
 
 # The Compose Specification's own schema, vendored (see compose-spec.SOURCE.md).
 SCHEMA_PATH = pathlib.Path(__file__).with_name("compose-spec.json")
-INFRASTRUCTURE = {"kafka": "apache/kafka:4.1.1", "mongo": "mongo:7", "mailpit": "axllent/mailpit"}
+INFRASTRUCTURE = {"kafka": "apache/kafka:4.1.1", "mongo": "mongo:7", "mailpit": "axllent/mailpit", "oidc": "node:22"}
 ONE_SHOT = {"keys"}  # jobs the services wait to complete, rather than to be healthy
+WEB = {"portal"}  # the web face: no broker, no store, it calls the five services over HTTP
 
 
 def test_compose_file_matches_the_compose_specification(compose):
@@ -19,7 +20,17 @@ def test_compose_file_matches_the_compose_specification(compose):
 
 
 def test_exactly_the_expected_services(compose, service_ports):
-    assert set(compose["services"]) == set(INFRASTRUCTURE) | set(service_ports) | ONE_SHOT
+    assert set(compose["services"]) == set(INFRASTRUCTURE) | set(service_ports) | ONE_SHOT | WEB
+
+
+def test_portal_calls_the_services_at_their_published_ports(compose, service_ports):
+    portal = compose["services"]["portal"]
+    assert portal["build"]["dockerfile"] == "services/portal/Dockerfile"
+    environment = portal["environment"]
+    assert all(key.startswith("PORTAL_") for key in environment)
+    for name, port in service_ports.items():
+        assert environment[f"PORTAL_{name.upper()}_URL"] == f"http://127.0.0.1:{port}"
+        assert portal["depends_on"][name] == {"condition": "service_healthy"}
 
 
 def test_infrastructure_images(compose):

@@ -14,10 +14,12 @@ K8S_VERSIONS = ["1.30", kubernetes_validate.latest_version()]
 
 # Settings every service reads (env prefix <SERVICE>_), split by where they must live.
 CONFIG_KEYS = {"ENVIRONMENT", "HTTP_HOST", "HTTP_PORT", "KAFKA_BOOTSTRAP_SERVERS", "MONGODB_DATABASE", "LOG_LEVEL"}
+CONFIG_KEYS |= {"JWT_ISSUER", "JWKS_URL"}  # the identity provider, whose keys rotate
 SECRET_KEYS = {"JWT_PUBLIC_KEY", "PSEUDONYM_KEY", "MONGODB_URL"}
 NOTIFIER_SECRET_KEYS = {"SMTP_USERNAME", "SMTP_PASSWORD"}
 # A service's own non-secret settings, beyond the common ones.
 OWN_CONFIG_KEYS = {
+    "feedback": {"FORWARDED_ALLOW_IPS"},
     "notifier": {"SMTP_HOST", "SMTP_PORT", "SMTP_SENDER"},
     "reporting": {"VOTING_PUBLIC_URL"},
 }
@@ -92,7 +94,7 @@ def test_no_secret_is_committed_in_the_base(k8s_objects, repo):
 
 def test_secret_template_covers_every_service(load_yaml, repo, service_ports):
     secrets = {s["metadata"]["name"]: s for s in _secret_example(load_yaml, repo)}
-    assert set(secrets) == {f"sharik-{svc}-secrets" for svc in service_ports}
+    assert set(secrets) == {f"sharik-{svc}-secrets" for svc in service_ports} | {"sharik-portal-secrets"}
     for svc in service_ports:
         keys = set(secrets[f"sharik-{svc}-secrets"]["stringData"])
         expected = SECRET_KEYS | (NOTIFIER_SECRET_KEYS if svc == "notifier" else set())
@@ -100,6 +102,23 @@ def test_secret_template_covers_every_service(load_yaml, repo, service_ports):
         # Placeholders only: a filled-in template must never be committed.
         for value in secrets[f"sharik-{svc}-secrets"]["stringData"].values():
             assert "CHANGE_ME" in value
+
+
+def test_portal_has_its_objects_and_secrets(k8s_objects, load_yaml, repo):
+    for kind, name in [
+        ("Deployment", "sharik-portal"),
+        ("Service", "sharik-portal"),
+        ("ConfigMap", "sharik-portal-config"),
+        ("PodDisruptionBudget", "sharik-portal"),
+    ]:
+        _find(k8s_objects, kind, name)
+    container = _container(_find(k8s_objects, "Deployment", "sharik-portal"))
+    assert container["ports"][0]["containerPort"] == 8000
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    config = _find(k8s_objects, "ConfigMap", "sharik-portal-config")["data"]
+    assert config["PORTAL_SECURE_COOKIES"] == "true" and config["PORTAL_ENVIRONMENT"] == "prod"
+    secrets = {s["metadata"]["name"]: s for s in _secret_example(load_yaml, repo)}
+    assert set(secrets["sharik-portal-secrets"]["stringData"]) == {"PORTAL_SESSION_SECRET", "PORTAL_OIDC_CLIENT_SECRET"}
 
 
 # --- per service ------------------------------------------------------------------------

@@ -213,7 +213,9 @@ async def test_the_participation_slice_across_five_services(platform, tokens, ht
     # then a later launch of the same campaign, all on the campaign's key, so one
     # partition orders them: once the later launch is handled, so were the other two.
     [launch_record] = await records(
-        kafka_bootstrap_servers, "consultation.campaigns", where=lambda r: r.key == campaign_id.encode()
+        kafka_bootstrap_servers,
+        "consultation.campaigns",
+        where=lambda r: r.key == campaign_id.encode() and headers_of(r)["ce_type"].endswith("CampaignLaunched.v1"),
     )
     original = Envelope.parse(headers_of(launch_record), launch_record.value)
     later = Envelope(

@@ -10,7 +10,7 @@ def settings(**values) -> ServiceSettings:
 
 
 def test_a_service_refuses_to_start_without_a_token_key():
-    with pytest.raises(ValidationError, match="jwt_public_key is required"):
+    with pytest.raises(ValidationError, match="jwt_public_key or jwks_url is required"):
         settings()
 
 

@@ -1,5 +1,6 @@
 """Consultation settings, from CONSULTATION_* environment variables."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from sharik.settings import ServiceSettings
@@ -11,3 +12,7 @@ class ConsultationSettings(ServiceSettings):
     service_name: str = "consultation"
     http_port: int = 8001
     mongodb_database: str = "sharik_consultation"
+    flags_to_hide: int = Field(default=3, ge=1)
+    """Citizen text is hidden automatically after this many flags since its last review."""
+    results_max_age_seconds: float = Field(default=30, ge=0)
+    """Live survey results are at most this old (one count per survey per interval)."""

@@ -24,7 +24,8 @@ from feedback.domain.places import Governorate
 from feedback.domain.status import LABELS, Status
 from feedback.domain.text import Reply
 from feedback.domain.tracking import grouped
-from feedback.handlers import ChangeStatus, ComplaintHandlers, FileComplaint, TooManyGuesses
+from feedback.handlers import ChangeStatus, ComplaintHandlers, FileComplaint
+from feedback.limits import TooManyAttempts
 from sharik.http import CurrentUser, error_body
 from sharik.places import check_place
 
@@ -41,7 +42,8 @@ def _handlers(request: Request) -> ComplaintHandlers:
 
 
 def _client(request: Request) -> str:
-    # Behind a proxy, run uvicorn with --proxy-headers so this is the citizen's address.
+    # The connecting peer, or what a trusted proxy forwarded (FEEDBACK_FORWARDED_ALLOW_IPS):
+    # never a header any client may set.
     return request.client.host if request.client else "unknown"
 
 
@@ -314,9 +316,16 @@ class HandledComplaint(ComplaintOut):
 
     @classmethod
     def of(cls, complaint: Complaint) -> "HandledComplaint":
+        # What happened before the case came to this agency (another agency's rejections,
+        # hand-back reasons) is that agency's record: the steps stay, their reasons do not.
+        held = complaint.holding_starts
+        history = [
+            step if i >= held else step.model_copy(update={"reason": None})
+            for i, step in enumerate(Step.of(change) for change in complaint.history)
+        ]
         return cls(
-            **dict(ComplaintOut.of(complaint)),
-            notes=[NoteOut.of(n) for n in complaint.notes],
+            **{**dict(ComplaintOut.of(complaint)), "history": history},
+            notes=[NoteOut.of(n) for n in complaint.notes_of(complaint.agency)],
             linked_to=complaint.linked_to,
         )
 
@@ -443,7 +452,7 @@ class ReporterOut(BaseModel):
     contact: ContactOut | None
 
 
-def _too_many(error: TooManyGuesses) -> JSONResponse:
+def _too_many(error: TooManyAttempts) -> JSONResponse:
     return JSONResponse(
         error_body(error.code, error.message),
         status_code=error.status,
@@ -471,10 +480,14 @@ async def file_complaint(body: ComplaintIn, user: CurrentUser, handlers: Handler
     )
 
 
-@router.post("/anonymous", status_code=201)
-async def file_anonymously(body: ComplaintIn, handlers: Handlers) -> FiledAnonymously:
-    """Anyone files without an account; the response's secret is shown only this once."""
-    complaint, secret = await handlers.file_anonymously(body.command())
+@router.post("/anonymous", status_code=201, response_model=FiledAnonymously)
+async def file_anonymously(body: ComplaintIn, handlers: Handlers, client: Client) -> FiledAnonymously | JSONResponse:
+    """Anyone files without an account; the response's secret is shown only this once.
+    Limited per client address (429 with Retry-After)."""
+    try:
+        complaint, secret = await handlers.file_anonymously(body.command(), client=client)
+    except TooManyAttempts as error:
+        return _too_many(error)
     return FiledAnonymously(
         tracking_code=grouped(complaint.tracking_code),
         secret=grouped(secret),
@@ -496,7 +509,7 @@ async def track_complaint(
         if secret is None:
             return Tracking.of(await handlers.track(tracking_code, client=client))
         return ComplaintOut.of(await handlers.open(tracking_code, secret, client=client))
-    except TooManyGuesses as error:
+    except TooManyAttempts as error:
         return _too_many(error)
 
 
@@ -507,7 +520,7 @@ async def open_complaint(
     """The anonymous reporter opens the whole case with the secret in the body."""
     try:
         return ComplaintOut.of(await handlers.open(tracking_code, body.secret, client=client))
-    except TooManyGuesses as error:
+    except TooManyAttempts as error:
         return _too_many(error)
 
 
@@ -518,7 +531,7 @@ async def reply_as_reporter(
     """The anonymous reporter answers the agency (`X-Tracking-Secret` required)."""
     try:
         return ComplaintOut.of(await handlers.reply_as_reporter(tracking_code, secret, body.message, client=client))
-    except TooManyGuesses as error:
+    except TooManyAttempts as error:
         return _too_many(error)
 
 

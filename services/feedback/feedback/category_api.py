@@ -10,7 +10,7 @@ from feedback.clock import now
 from feedback.domain.places import Governorate
 from feedback.domain.routing import Category
 from feedback.domain.text import Text
-from feedback.handlers import ComplaintHandlers
+from feedback.category_handlers import CategoryHandlers
 from sharik.http import CurrentUser
 
 router = APIRouter(prefix="/categories", tags=["categories"])
@@ -19,11 +19,11 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-def _handlers(request: Request) -> ComplaintHandlers:
-    return request.app.state.complaints
+def _handlers(request: Request) -> CategoryHandlers:
+    return request.app.state.categories
 
 
-Handlers = Annotated[ComplaintHandlers, Depends(_handlers)]
+Handlers = Annotated[CategoryHandlers, Depends(_handlers)]
 
 
 class NameIn(BaseModel):
@@ -48,6 +48,7 @@ class CategoryOut(BaseModel):
     areas: list[str]
     confidential: bool
     registered_at: datetime | None
+    retired_at: datetime | None
 
     @classmethod
     def of(cls, category: Category) -> "CategoryOut":
@@ -59,7 +60,23 @@ class CategoryOut(BaseModel):
             areas=list(category.areas),
             confidential=category.confidential,
             registered_at=category.registered_at,
+            retired_at=category.retired_at,
         )
+
+
+class CategoryChangeIn(BaseModel):
+    """The fields to change; those left out stay as they are."""
+
+    name: NameIn | None = None
+    unit: Slug | None = None
+    areas: list[Governorate] | None = None
+    confidential: bool | None = None
+
+    def changes(self) -> dict:
+        changes = self.model_dump(exclude_none=True)
+        if self.areas is not None:
+            changes["areas"] = list(dict.fromkeys(self.areas))
+        return changes
 
 
 @router.post("", status_code=201)
@@ -74,14 +91,28 @@ async def register_category(body: CategoryIn, user: CurrentUser, handlers: Handl
         confidential=body.confidential,
         registered_at=now(),
     )
-    return CategoryOut.of(await handlers.register_category(category, by=user))
+    return CategoryOut.of(await handlers.register(category, by=user))
+
+
+@router.patch("/{category}")
+async def edit_category(category: str, body: CategoryChangeIn, user: CurrentUser, handlers: Handlers) -> CategoryOut:
+    """An agency admin changes their agency's category; new filings follow, old cases keep theirs."""
+    return CategoryOut.of(await handlers.edit(category, body.changes(), by=user))
+
+
+@router.post("/{category}/retire")
+async def retire_category(category: str, user: CurrentUser, handlers: Handlers) -> CategoryOut:
+    """An agency admin retires their agency's category: no longer offered nor taken for
+    new filings; cases filed under it keep it (already retired 409)."""
+    return CategoryOut.of(await handlers.retire(category, by=user))
 
 
 @router.get("")
 async def list_categories(
     handlers: Handlers,
     agency: Annotated[str | None, Query(max_length=64)] = None,
+    retired: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> list[CategoryOut]:
-    """The catalogue, by agency and slug; public."""
-    return [CategoryOut.of(c) for c in await handlers.categories(agency=agency, limit=limit)]
+    """The catalogue, by agency and slug; public. Retired entries only with `retired=true`."""
+    return [CategoryOut.of(c) for c in await handlers.listed(agency=agency, retired=retired, limit=limit)]

@@ -16,8 +16,14 @@ class FeedbackSettings(ServiceSettings):
     confidential_categories: list[str] = ["blackmail", "fraud", "cyber-blackmail"]
     """Categories whose reports only the agency's `confidential_team` sees."""
     guess_limit: int = 10
-    """Failed tracking-code or secret checks one address may make per window before 429."""
+    """Failed checks per window before 429: unknown tracking codes per client address,
+    wrong secrets per case."""
     guess_window_seconds: int = 900
+    anonymous_filing_limit: int = 5
+    """Anonymous filings one client address may make per window before 429."""
+    anonymous_filing_window_seconds: int = 3600
+    limit_expiry_seconds: float = 300
+    """How often finished limit windows are deleted from the store."""
     sla_acknowledge_hours: float = 8
     """Default business hours to acknowledge a complaint: one government working day (7 h) and one more hour."""
     sla_resolve_hours: float = 70

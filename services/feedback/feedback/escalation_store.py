@@ -25,6 +25,9 @@ class EscalationStore:
     async def create_indexes(self) -> None:
         await self.escalations.create_index([("complaint_id", ASCENDING), ("escalated_at", ASCENDING)])
         await self.escalations.create_index([("agency", ASCENDING), ("level", ASCENDING), ("escalated_at", DESCENDING)])
+        # The listings across agencies: one rung, or all, newest first.
+        await self.escalations.create_index([("level", ASCENDING), ("escalated_at", DESCENDING)])
+        await self.escalations.create_index([("escalated_at", DESCENDING)])
 
     async def open_complaints(self) -> AsyncIterator[dict[str, Any]]:
         """Complaints without a final answer: their agency, category, filing and history."""
@@ -69,5 +72,5 @@ class EscalationStore:
         return [document async for document in cursor]
 
     async def complaint_access(self, complaint_id: str) -> dict[str, Any] | None:
-        """Who may see a complaint's escalations: its agency and whether it is confidential."""
-        return await self._complaints.find_one({"_id": complaint_id}, {"agency": 1, "confidential": 1})
+        """Who may see a complaint's escalations: its agency, unit and whether it is confidential."""
+        return await self._complaints.find_one({"_id": complaint_id}, {"agency": 1, "unit": 1, "confidential": 1})

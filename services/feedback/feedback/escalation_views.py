@@ -7,14 +7,17 @@ an agency admin their own."""
 
 from typing import Any
 
+from feedback.agency_settings import AgencySettingsStore
 from feedback.escalation_store import EscalationStore
 from sharik.auth import Principal
+from sharik.auth.principal import STAFF_ROLES
 from sharik.errors import Forbidden, NotFound
 
 
 class EscalationViews:
-    def __init__(self, store: EscalationStore) -> None:
+    def __init__(self, store: EscalationStore, agency_settings: AgencySettingsStore) -> None:
         self._store = store
+        self._agency_settings = agency_settings
 
     async def of_complaint(self, complaint_id: str, *, by: Principal) -> list[dict[str, Any]]:
         """One complaint's escalations, oldest first."""
@@ -26,8 +29,11 @@ class EscalationViews:
             if complaint.get("confidential"):
                 if not (own and by.has("confidential_team")):
                     raise NotFound(f"no complaint {complaint_id}")
-            else:
-                by.require_staff_of(complaint["agency"])
+            elif not (by.has(*STAFF_ROLES) and own):
+                # 404, not 403: another citizen or agency must not learn that the case exists.
+                raise NotFound(f"no complaint {complaint_id}")
+            elif await self._agency_settings.unit_of(by, complaint["agency"]) not in (None, complaint.get("unit")):
+                raise NotFound(f"no complaint {complaint_id}")  # Another unit's, where the agency limits units.
         return await self._store.of_complaint(complaint_id)
 
     async def listing(self, *, level: str | None, limit: int, by: Principal) -> list[dict[str, Any]]:

@@ -14,17 +14,19 @@ import structlog
 from pymongo.errors import PyMongoError
 from ulid import ULID
 
+from feedback.agency_settings import AgencySettingsStore
 from feedback.category_store import CategoryStore
 from feedback.domain.complaint import Channel, Complaint, Kind, Language, RoutedBy
 from feedback.domain.duplicates import WINDOW, LikelyDuplicate, likely_duplicates
-from feedback.domain.routing import Category, route_by_category
-from feedback.domain.guessing import window_of
+from feedback.domain.routing import confidential_by_category, route_by_category
 from feedback.domain.secret import hash_secret, new_secret
 from feedback.domain.status import Status
 from feedback.domain.text import Reply
 from feedback.domain.tracking import canonical, new_tracking_code
-from feedback.store import ComplaintStore, GuessCounters, ReporterIdentities
+from feedback.limits import Limiter
+from feedback.store import ComplaintStore, ReporterIdentities
 from sharik.auth import Principal
+from sharik.auth.principal import STAFF_ROLES
 from sharik.errors import DomainError, Forbidden, Invalid, NotFound
 from sharik.events import Envelope
 from sharik.events.feedback import ComplaintFiled, ComplaintReopened, ComplaintRouted, ComplaintStatusChanged
@@ -65,45 +67,30 @@ class ChangeStatus:
     reply: Reply | None = None
 
 
-class TooManyGuesses(DomainError):
-    """Too many failed tracking-code or secret checks from one address; retry later."""
-
-    status = 429
-    code = "too_many_attempts"
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"too many failed attempts; try again in {retry_after} seconds")
-        self.retry_after = retry_after
-
-
-@dataclass(frozen=True)
-class GuessLimit:
-    failures: int = 10
-    window_seconds: int = 900
-
-
 class ComplaintHandlers:
     def __init__(
         self,
         store: ComplaintStore,
         identities: ReporterIdentities,
-        guesses: GuessCounters,
         categories: CategoryStore,
+        agency_settings: AgencySettingsStore,
         *,
+        guesses: Limiter,
+        filings: Limiter,
         pseudonym_key: str,
         confidential_categories: frozenset[str] = frozenset(),
-        guess_limit: GuessLimit = GuessLimit(),
         reopen_window: timedelta = timedelta(days=14),
         on_saved=lambda: None,
     ) -> None:
         self._store = store
         self._categories = categories
+        self._agency_settings = agency_settings
         self._reopen_window = reopen_window
         self._identities = identities
         self._guesses = guesses
+        self._filings = filings
         self._pseudonym_key = pseudonym_key
         self._confidential = confidential_categories
-        self._limit = guess_limit
         self._on_saved = on_saved
 
     async def file(self, command: FileComplaint, *, by: Principal) -> Complaint:
@@ -111,18 +98,21 @@ class ComplaintHandlers:
         by.require("citizen")
         return await self._file(command, reporter_id=self._reporter_id(by), secret_hash=None)
 
-    async def file_anonymously(self, command: FileComplaint) -> tuple[Complaint, str]:
+    async def file_anonymously(self, command: FileComplaint, *, client: str) -> tuple[Complaint, str]:
         """Anyone files without an account; returns the case and its follow-up secret,
-        which is shown this once and stored only as a hash. Emits ComplaintFiled without reporter."""
+        which is shown this once and stored only as a hash. Emits ComplaintFiled without
+        reporter. Limited per client address, before the costly hash."""
+        await self._filings.spend(f"client:{client}")
         secret = new_secret()
         secret_hash = await asyncio.to_thread(hash_secret, secret)
         return await self._file(command, reporter_id=None, secret_hash=secret_hash), secret
 
     async def _file(self, command: FileComplaint, *, reporter_id: str | None, secret_hash: str | None) -> Complaint:
-        rule = route_by_category(
-            await self._categories.named(command.category), agency=command.agency, governorate=command.governorate
-        )
-        confidential = command.category in self._confidential or (rule is not None and rule.confidential)
+        entries = await self._categories.named(command.category)
+        if entries and all(c.retired_at is not None for c in entries):
+            raise Invalid(f"the category {command.category} is retired", details=[{"field": "category"}])
+        rule = route_by_category(entries, agency=command.agency, governorate=command.governorate)
+        confidential = command.category in self._confidential or confidential_by_category(entries)
         if command.contact and not confidential:
             raise Invalid("contact details are taken only on confidential reports", details=[{"field": "contact"}])
         complaint = Complaint.file(
@@ -161,17 +151,17 @@ class ComplaintHandlers:
         self._on_saved()
         return saved
 
-    async def register_category(self, category: Category, *, by: Principal) -> Category:
-        """An agency admin adds a category to their agency's catalogue."""
-        by.require("agency_admin")
-        if by.agency != category.agency:
-            raise Forbidden("an agency admin registers categories of their own agency")
-        await self._categories.add(category)
-        return category
+    async def public(self, **filters) -> list[Complaint]:
+        """What anyone may list without a token (Open311's GET requests): no anonymous,
+        confidential or non-complaint cases; the caller redacts what it shows."""
+        return await self._store.public(**filters)
 
-    async def categories(self, *, agency: str | None, limit: int) -> list[Category]:
-        """The catalogue, public: citizens choose from it."""
-        return await self._categories.listed(agency=agency, limit=limit)
+    async def public_one(self, complaint_id: str) -> Complaint:
+        """One case anyone may read without a token, or 404."""
+        complaint = await self._store.get(complaint_id)
+        if complaint.confidential or complaint.secret_hash is not None or complaint.kind != "complaint":
+            raise _missing(complaint)
+        return complaint
 
     async def triage(self, *, by: Principal, limit: int) -> list[Complaint]:
         """The cases waiting for an operator to route them, oldest first."""
@@ -191,7 +181,7 @@ class ComplaintHandlers:
         to that agency (ComplaintStatusChanged to routed and ComplaintRouted by "handback");
         otherwise it waits in triage."""
         complaint = await self._store.get(complaint_id)
-        self._require_handler(complaint, by)
+        await self._require_handler(complaint, by)
         handed = complaint.hand_back(by=by.subject, reason=reason, now=_now())
         events = _status_events(complaint, handed)
         rule = route_by_category(
@@ -210,8 +200,7 @@ class ComplaintHandlers:
         """The citizen who filed it reopens a resolution within the window; emits
         ComplaintStatusChanged and ComplaintReopened."""
         complaint = await self._store.get(complaint_id)
-        if not await self._filed_by(complaint, by):
-            raise Forbidden("only the citizen who filed it reopens a case")
+        await self._require_reporter(complaint, by, "reopens a case")
         reopened = complaint.reopen(by="reporter", reason=reason, now=_now(), window=self._reopen_window)
         event = ComplaintReopened(
             complaint_id=reopened.complaint_id,
@@ -227,15 +216,14 @@ class ComplaintHandlers:
         """The citizen who filed it answers the agency; a case waiting for them goes back
         in progress (ComplaintStatusChanged). The message itself is in no event."""
         complaint = await self._store.get(complaint_id)
-        if not await self._filed_by(complaint, by):
-            raise Forbidden("only the citizen who filed it replies as its reporter")
+        await self._require_reporter(complaint, by, "replies as its reporter")
         replied = complaint.reply_from_reporter(message, now=_now())
         return await self._save(replied, _status_events(complaint, replied))
 
     async def note(self, complaint_id: str, text: str, *, by: Principal) -> Complaint:
         """Its handlers note something for each other; no event, never shown to the reporter."""
         complaint = await self._store.get(complaint_id)
-        self._require_handler(complaint, by)
+        await self._require_handler(complaint, by)
         return await self._store.save(complaint.add_note(text, by=by.subject, now=_now()), [])
 
     async def likely_duplicates(self, complaint: Complaint) -> list[LikelyDuplicate]:
@@ -269,16 +257,17 @@ class ComplaintHandlers:
         """Its handlers see the likely duplicates of a case: of the same agency and
         confidentiality, so cases they may handle too."""
         complaint = await self._store.get(complaint_id)
-        self._require_handler(complaint, by)
-        return await self.likely_duplicates(complaint)
+        await self._require_handler(complaint, by)
+        unit = await self._agency_settings.unit_of(by, complaint.agency)
+        return [d for d in await self.likely_duplicates(complaint) if unit is None or d.complaint.unit == unit]
 
     async def link(self, complaint_id: str, to_complaint_id: str, *, by: Principal) -> Complaint:
         """Its handlers mark a case a duplicate of another they handle. No event: the
         catalog has none for it, no other service acts on it, and the status is unchanged."""
         complaint = await self._store.get(complaint_id)
-        self._require_handler(complaint, by)
+        await self._require_handler(complaint, by)
         other = await self._store.get(to_complaint_id)
-        self._require_handler(other, by)
+        await self._require_handler(other, by)
         return await self._store.save(complaint.link_to(other), [])
 
     async def _save(self, complaint: Complaint, events: list[Envelope]) -> Complaint:
@@ -289,7 +278,7 @@ class ComplaintHandlers:
     async def change_status(self, complaint_id: str, command: ChangeStatus, *, by: Principal) -> Complaint:
         """Handlers of the complaint move it on; emits ComplaintStatusChanged."""
         complaint = await self._store.get(complaint_id)
-        self._require_handler(complaint, by)
+        await self._require_handler(complaint, by)
         changed = complaint.move_to(
             command.status, by=by.subject, now=_now(), reason=command.reason, reply=command.reply
         )
@@ -297,15 +286,17 @@ class ComplaintHandlers:
 
     async def track(self, tracking_code: str, *, client: str) -> Complaint:
         """Whoever holds the tracking code may follow the submission; no token needed.
-        Unknown codes count as failed guesses of `client`."""
-        async with self._guess(client):
+        Unknown codes count as failed guesses of `client`: scanning for codes is limited
+        per client address."""
+        async with self._guess(f"client:{client}"):
             return await self._by_code(tracking_code)
 
     async def open(self, tracking_code: str, secret: str, *, client: str) -> Complaint:
         """The anonymous reporter, holding code and secret, sees the whole case; a wrong
-        secret is 403 and counts as a failed guess."""
-        async with self._guess(client):
-            complaint = await self._by_code(tracking_code)
+        secret is 403 and counts as a failed guess of that case, whoever made it: one
+        case's lock never locks another's reporter out."""
+        complaint = await self.track(tracking_code, client=client)
+        async with self._guess(f"case:{complaint.complaint_id}"):
             if not await asyncio.to_thread(complaint.opens_with, secret):
                 raise Forbidden("the secret does not open this case")
             return complaint
@@ -324,29 +315,23 @@ class ComplaintHandlers:
         return complaint
 
     @asynccontextmanager
-    async def _guess(self, client: str):
+    async def _guess(self, key: str):
         """Count a check as a failure up front (atomic, shared by replicas), refuse it
         past the limit, and take it back if the block raises nothing."""
-        window = window_of(_now(), self._limit.window_seconds)
-        if await self._guesses.attempt(client, window.start) > self._limit.failures:
-            raise TooManyGuesses(window.retry_after)
+        window_start = await self._guesses.spend(key)
         yield
-        await self._guesses.succeeded(client, window.start)
+        await self._guesses.take_back(key, window_start)
 
     async def view(self, complaint_id: str, *, by: Principal) -> Complaint:
         """The citizen who filed it, or its handlers (see the module docstring)."""
         complaint = await self._store.get(complaint_id)
         if not await self._filed_by(complaint, by):
-            self._require_handler(complaint, by)
+            await self._require_handler(complaint, by)
         return complaint
 
     def handles(self, complaint: Complaint, by: Principal) -> bool:
         """Whether the caller is one of its handlers, who also read its internal notes."""
-        try:
-            self._require_handler(complaint, by)
-        except DomainError:
-            return False
-        return True
+        return _handler_refusal(complaint, by) is None
 
     async def audit(self, complaint_id: str, *, by: Principal) -> Complaint:
         """An auditor reads any case; the API shows it without personal data."""
@@ -357,7 +342,7 @@ class ComplaintHandlers:
         """Who filed a confidential case, for the agency's confidential team only."""
         complaint = await self._store.get(complaint_id)
         if not (complaint.confidential and _in_confidential_team(by, complaint.agency)):
-            raise NotFound(f"no complaint {complaint_id}")
+            raise _missing(complaint)
         identity = await self._identities.of(complaint_id)
         if identity is None:
             raise NotFound("the reporter left no identity: filed anonymously without contact")
@@ -378,7 +363,8 @@ class ComplaintHandlers:
             raise Forbidden("the token names no agency")
         staff, team = by.has("officer", "agency_admin"), by.has("confidential_team")
         confidential = None if staff and team else team
-        return await self._store.of_agency(by.agency, confidential=confidential, status=status, limit=limit)
+        unit = await self._agency_settings.unit_of(by, by.agency)
+        return await self._store.of_agency(by.agency, confidential=confidential, status=status, unit=unit, limit=limit)
 
     async def all_agencies(
         self, *, by: Principal, agency: str | None, status: Status | None, limit: int
@@ -395,18 +381,44 @@ class ComplaintHandlers:
             return await self._identities.is_filed_by(complaint.complaint_id, reporter_id)
         return complaint.is_filed_by(reporter_id)
 
-    def _require_handler(self, complaint: Complaint, by: Principal) -> None:
-        if complaint.agency is None:
-            raise Forbidden("the case waits in triage; only operators route it")
-        # A confidential case is 404 to anyone outside the team: 403 would confirm it exists.
-        if complaint.confidential:
-            if not _in_confidential_team(by, complaint.agency):
-                raise NotFound(f"no complaint {complaint.complaint_id}")
-        else:
-            by.require_staff_of(complaint.agency)
+    async def _require_handler(self, complaint: Complaint, by: Principal) -> None:
+        refusal = _handler_refusal(complaint, by)
+        if refusal is None and not complaint.confidential:
+            unit = await self._agency_settings.unit_of(by, complaint.agency)
+            if unit is not None and complaint.unit != unit:
+                refusal = _missing(complaint)  # Another unit's case, where the agency limits units.
+        if isinstance(refusal, NotFound) and await self._filed_by(complaint, by):
+            refusal = Forbidden("only the case's handlers do this")  # Its reporter knows it exists.
+        if refusal is not None:
+            raise refusal
+
+    async def _require_reporter(self, complaint: Complaint, by: Principal, action: str) -> None:
+        """Only the citizen who filed it; its handlers are told so, everyone else 404."""
+        if await self._filed_by(complaint, by):
+            return
+        refusal = _handler_refusal(complaint, by)
+        raise refusal or Forbidden(f"only the citizen who filed it {action}")
 
     def _reporter_id(self, by: Principal) -> str:
         return pseudonym(self._pseudonym_key, by.subject)
+
+
+def _handler_refusal(complaint: Complaint, by: Principal) -> DomainError | None:
+    """Why `by` may not handle the case, or None. Whoever may not read it at all gets
+    404, as if it did not exist: a 403 would confirm that it does (another citizen's
+    case, another agency's, a confidential one)."""
+    if complaint.confidential:
+        if complaint.agency is None or not _in_confidential_team(by, complaint.agency):
+            return _missing(complaint)
+    elif not by.has(*STAFF_ROLES) or (complaint.agency is not None and by.agency != complaint.agency):
+        return _missing(complaint)
+    if complaint.agency is None:
+        return Forbidden("the case waits in triage; only operators route it")
+    return None
+
+
+def _missing(complaint: Complaint) -> NotFound:
+    return NotFound(f"no complaint {complaint.complaint_id}")
 
 
 def _in_confidential_team(by: Principal, agency: str) -> bool:

@@ -7,19 +7,23 @@ import uvicorn
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
-from feedback import api, category_api, clock, escalation_api, satisfaction_api, service_api
+from feedback import agency_settings_api, api, category_api, clock, escalation_api, satisfaction_api, service_api
+from feedback.agency_settings import AgencySettingsStore
+from feedback.category_handlers import CategoryHandlers
 from feedback.category_store import CategoryStore
 from feedback.config import FeedbackSettings
 from feedback.escalation import EscalationScheduler, SlaRules
 from feedback.escalation_store import EscalationStore
 from feedback.escalation_views import EscalationViews
-from feedback.handlers import ComplaintHandlers, GuessLimit
+from feedback.handlers import ComplaintHandlers
+from feedback.limits import Limiter, WindowCounters, WindowLimit, expire_windows
 from feedback.open311.router import router as open311_router
 from feedback.satisfaction_handlers import SatisfactionHandlers
 from feedback.satisfaction_store import SatisfactionStore
 from feedback.service_handlers import ServiceHandlers
 from feedback.service_store import ServiceStore
-from feedback.store import ComplaintStore, GuessCounters, ReporterIdentities
+from feedback.store import ComplaintStore, ReporterIdentities
+from sharik import serving
 from sharik.runtime import ServiceRuntime
 
 
@@ -56,15 +60,40 @@ def create_app(
         on_saved=runtime.wake_relay,
     )
     runtime.run_in_background(scheduler.run)
+    guess_counters = WindowCounters(runtime.db["guess_counters"])
+    filing_counters = WindowCounters(runtime.db["filing_counters"])
+    runtime.on_startup(guess_counters.create_indexes)
+    runtime.on_startup(filing_counters.create_indexes)
+    guesses = Limiter(
+        guess_counters,
+        WindowLimit(settings.guess_limit, settings.guess_window_seconds),
+        code="too_many_attempts",
+        message="too many failed attempts",
+        clock=now,
+    )
+    filings = Limiter(
+        filing_counters,
+        WindowLimit(settings.anonymous_filing_limit, settings.anonymous_filing_window_seconds),
+        code="too_many_filings",
+        message="too many anonymous filings from this address",
+        clock=now,
+    )
+
+    async def expire_limit_windows() -> None:
+        await expire_windows([guesses, filings], every_seconds=settings.limit_expiry_seconds)
+
+    runtime.run_in_background(expire_limit_windows)
     key = settings.pseudonym_key.get_secret_value()
+    agency_settings = AgencySettingsStore(runtime.db)
     handlers = ComplaintHandlers(
         store,
         identities,
-        GuessCounters(runtime.db),
         categories,
+        agency_settings,
+        guesses=guesses,
+        filings=filings,
         pseudonym_key=key,
         confidential_categories=frozenset(settings.confidential_categories),
-        guess_limit=GuessLimit(settings.guess_limit, settings.guess_window_seconds),
         reopen_window=timedelta(days=settings.reopen_days),
         on_saved=runtime.wake_relay,
     )
@@ -78,6 +107,7 @@ def create_app(
             api.router,
             api.triage_router,
             category_api.router,
+            agency_settings_api.router,
             satisfaction_api.router,
             service_api.router,
             open311_router,
@@ -85,19 +115,22 @@ def create_app(
         ],
         state={
             "complaints": handlers,
-            "satisfaction": SatisfactionHandlers(store, satisfaction, pseudonym_key=key, on_saved=runtime.wake_relay),
+            "categories": CategoryHandlers(categories, clock=now),
+            "agency_settings": agency_settings,
+            "satisfaction": SatisfactionHandlers(
+                store, satisfaction, agency_settings, pseudonym_key=key, on_saved=runtime.wake_relay
+            ),
             "services": ServiceHandlers(services, pseudonym_key=key, on_saved=runtime.wake_relay),
-            "escalations": EscalationViews(escalations),
+            "escalations": EscalationViews(escalations, agency_settings),
         },
     )
 
 
+def server_config(settings: FeedbackSettings, app) -> uvicorn.Config:
+    """How the service is served over HTTP (trusted proxies: `FEEDBACK_FORWARDED_ALLOW_IPS`)."""
+    return serving.server_config(settings, app, timeout_graceful_shutdown=20)
+
+
 def run() -> None:
     settings = FeedbackSettings()
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        timeout_graceful_shutdown=20,
-    )
+    uvicorn.Server(server_config(settings, create_app(settings))).run()

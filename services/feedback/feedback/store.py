@@ -1,11 +1,11 @@
 """Complaints in MongoDB: one document per complaint, its history and outbox inside;
-confidential reporters' identities in a collection of their own; guessing counters."""
+confidential reporters' identities in a collection of their own."""
 
 from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from feedback.domain.complaint import Complaint, Note, ReporterMessage, StatusChange
@@ -26,6 +26,10 @@ class ComplaintStore:
         await self.complaints.create_index([("reporter_id", ASCENDING), ("filed_at", DESCENDING)])
         await self.complaints.create_index([("status", ASCENDING), ("filed_at", ASCENDING)])
         await self.complaints.create_index([("agency", ASCENDING), ("category", ASCENDING), ("filed_at", DESCENDING)])
+        await self.complaints.create_index([("kind", ASCENDING), ("filed_at", DESCENDING)])
+        await self.complaints.create_index([("agency", ASCENDING), ("unit", ASCENDING), ("filed_at", DESCENDING)])
+        # Every agency's cases, newest first (an operator's or auditor's listing).
+        await self.complaints.create_index([("filed_at", DESCENDING)])
 
     async def get(self, complaint_id: str) -> Complaint:
         document = await self.complaints.find_one({"_id": complaint_id}, STATE_ONLY)
@@ -60,9 +64,10 @@ class ComplaintStore:
         )
 
     async def of_agency(
-        self, agency: str | None, *, confidential: bool | None, status: str | None, limit: int
+        self, agency: str | None, *, confidential: bool | None, status: str | None, limit: int, unit: str | None = None
     ) -> list[Complaint]:
-        """Newest first; `agency` None means every agency, `confidential` None both kinds."""
+        """Newest first; `agency` None means every agency, `confidential` None both kinds,
+        `unit` None every unit."""
         query: dict[str, Any] = {}
         if confidential is not None:
             # Complaints stored before confidentiality existed have no such field.
@@ -71,6 +76,11 @@ class ComplaintStore:
             query["agency"] = agency
         if status:
             query["status"] = status
+        if unit and confidential is None:
+            # The unit limits ordinary cases; confidential ones stay the team's, whatever the unit.
+            query["$or"] = [{"unit": unit}, {"confidential": True}]
+        elif unit and not confidential:
+            query["unit"] = unit
         return await self._find(query, limit=limit)
 
     async def comparable(
@@ -85,6 +95,34 @@ class ComplaintStore:
             "status": {"$in": sorted(OPEN)},
             "filed_at": {"$gte": since, "$lte": until},
         }
+        return await self._find(query, limit=limit)
+
+    async def public(
+        self,
+        *,
+        agency: str | None,
+        categories: list[str],
+        statuses: list[str],
+        since: datetime | None,
+        until: datetime | None,
+        limit: int,
+    ) -> list[Complaint]:
+        """Complaints anyone may list, newest first: filed signed in (not anonymously), not
+        confidential, of kind complaint; filtered as Open311's GET requests asks."""
+        query: dict[str, Any] = {"kind": "complaint", "confidential": {"$ne": True}, "secret_hash": None}
+        filed: dict[str, datetime] = {}
+        if since is not None:
+            filed["$gte"] = since
+        if until is not None:
+            filed["$lte"] = until
+        if filed:
+            query["filed_at"] = filed
+        if agency:
+            query["agency"] = agency
+        if categories:
+            query["category"] = {"$in": categories}
+        if statuses:
+            query["status"] = {"$in": statuses}
         return await self._find(query, limit=limit)
 
     async def in_triage(self, *, limit: int) -> list[Complaint]:
@@ -123,30 +161,6 @@ class ReporterIdentities:
 
     async def is_filed_by(self, complaint_id: str, reporter_id: str) -> bool:
         return await self.identities.count_documents({"_id": complaint_id, "reporter_id": reporter_id}) > 0
-
-
-class GuessCounters:
-    """Tracking-code and secret checks per client address and time window: one document
-    per address and window, bumped with `$inc` before the check and taken back when the
-    check succeeds, so replicas share the count and concurrent guesses cannot slip past
-    it. Old windows are left for a clean-up job (no TTL indexes on the portable store)."""
-
-    def __init__(self, db: AsyncDatabase) -> None:
-        self.counters = db["guess_counters"]
-
-    async def attempt(self, client: str, window_start: int) -> int:
-        """Count one more check and return how many this window has counted."""
-        document = await self.counters.find_one_and_update(
-            {"_id": f"{client}|{window_start}"},
-            {"$inc": {"failures": 1}, "$setOnInsert": {"client": client, "window_start": window_start}},
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
-        )
-        return document["failures"]
-
-    async def succeeded(self, client: str, window_start: int) -> None:
-        """The check passed: it is not a failure."""
-        await self.counters.update_one({"_id": f"{client}|{window_start}"}, {"$inc": {"failures": -1}})
 
 
 def _document(complaint: Complaint) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -87,6 +87,7 @@ class DeliveryStore:
         await self.deliveries.create_index(
             [("state", ASCENDING), ("next_attempt_at", ASCENDING), ("lease_until", ASCENDING)]
         )
+        await self.deliveries.create_index([("created_at", DESCENDING)])  # the listing, newest first
 
     async def add_new(self, deliveries: Sequence[Delivery]) -> int:
         """Insert the deliveries not stored yet (their ids are deterministic, so an event

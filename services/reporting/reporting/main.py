@@ -4,12 +4,13 @@ import uvicorn
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
-from reporting import api, open_data_api
+from reporting import api, open_data_api, participation_api
 from reporting.catalogue import OpenDataCatalogue
 from reporting.config import ReportingSettings
 from reporting.consumers import subscribe_projections
 from reporting.projections import TOPICS
 from reporting.store import ReadModel
+from reporting.participation_views import ParticipationViews
 from reporting.views import TransparencyViews
 from sharik.runtime import ServiceRuntime
 
@@ -31,10 +32,11 @@ def create_app(
             "The public transparency view: campaigns, ballot results, complaints (volumes, timings,"
             " SLA compliance, satisfaction), service ratings, notifications; ballot results as open data."
         ),
-        routers=[api.router, open_data_api.router, api.admin],
+        routers=[api.router, participation_api.router, open_data_api.router, api.admin],
         state={
             "views": TransparencyViews(read_model),
             "catalogue": OpenDataCatalogue(read_model, voting_url=settings.voting_public_url),
+            "participation": ParticipationViews(read_model),
             "read_model": read_model,
         },
     )

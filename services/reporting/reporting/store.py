@@ -1,12 +1,13 @@
 """The transparency read model in MongoDB: applies projected changes, one atomic
 single-document upsert each."""
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from reporting.projections import Change
+from reporting.projections import participation
 from reporting.projections.change import (
     BALLOTS,
     CAMPAIGNS,
@@ -16,7 +17,7 @@ from reporting.projections.change import (
     SERVICE_RATINGS,
 )
 
-COLLECTIONS = (CAMPAIGNS, BALLOTS, COMPLAINTS, DELIVERIES, SERVICE_RATINGS, SERVICE_EVALUATIONS)
+COLLECTIONS = (CAMPAIGNS, BALLOTS, COMPLAINTS, DELIVERIES, SERVICE_RATINGS, SERVICE_EVALUATIONS, *participation.COLLECTIONS)
 
 
 class ReadModel:
@@ -28,11 +29,23 @@ class ReadModel:
 
     async def create_indexes(self) -> None:
         await self.db[CAMPAIGNS].create_index([("agency", ASCENDING)])
+        await self.db[CAMPAIGNS].create_index([("launched_at", DESCENDING), ("_id", ASCENDING)])
         await self.db[BALLOTS].create_index([("agency", ASCENDING)])
+        await self.db[BALLOTS].create_index([("opens_at", DESCENDING), ("_id", ASCENDING)])
+        await self.db[BALLOTS].create_index([("closed", ASCENDING), ("agency", ASCENDING)])
+        await self.db[BALLOTS].create_index([("result.published_at", DESCENDING), ("_id", ASCENDING)])
         await self.db[COMPLAINTS].create_index([("agency", ASCENDING), ("status", ASCENDING)])
+        # The platform's timings, deadlines and ratings: sparse, so each holds only the
+        # complaints that reached the moment (a query asks `$exists`) or missed it.
+        for reached in ("acknowledged_at", "resolved_at", "acknowledge_missed", "resolve_missed", "rated_score"):
+            await self.db[COMPLAINTS].create_index([(reached, ASCENDING)], sparse=True)
         await self.db[DELIVERIES].create_index([("cause_id", ASCENDING)])
         await self.db[SERVICE_RATINGS].create_index([("agency", ASCENDING), ("service_code", ASCENDING)])
         await self.db[SERVICE_EVALUATIONS].create_index([("agency", ASCENDING), ("service_code", ASCENDING)])
+        await self.db[BALLOTS].create_index([("campaign_id", ASCENDING)])
+        for name, indexes in participation.INDEXES.items():
+            for keys in indexes:
+                await self.db[name].create_index(keys)
 
     async def apply(self, change: Change) -> None:
         """Upsert the change's document; a change whose guard fails does nothing."""

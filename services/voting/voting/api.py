@@ -19,7 +19,8 @@ from voting.handlers import BallotHandlers, DraftBallot
 router = APIRouter(prefix="/ballots", tags=["ballots"])
 
 
-def _handlers(request: Request) -> BallotHandlers:
+async def _handlers(request: Request) -> BallotHandlers:
+    # async: a plain function dependency runs in the thread pool, a hop per request.
     return request.app.state.ballots
 
 

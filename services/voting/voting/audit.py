@@ -35,6 +35,7 @@ class AuditLog:
     async def create_indexes(self) -> None:
         await self.entries.create_index([("ballot_id", ASCENDING), ("at", ASCENDING)])
         await self.entries.create_index([("agency", ASCENDING), ("at", ASCENDING)])
+        await self.entries.create_index([("at", ASCENDING), ("_id", ASCENDING)])  # an auditor's, every ballot
 
     async def append(
         self,

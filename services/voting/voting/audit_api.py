@@ -12,7 +12,7 @@ from voting.audit import Action, AuditLog
 router = APIRouter(prefix="/audit", tags=["audit"])
 
 
-def _log(request: Request) -> AuditLog:
+async def _log(request: Request) -> AuditLog:
     return request.app.state.audit
 
 

@@ -10,7 +10,7 @@ from voting.board_handlers import BoardHandlers
 router = APIRouter(prefix="/ballots", tags=["bulletin board"])
 
 
-def _boards(request: Request) -> BoardHandlers:
+async def _boards(request: Request) -> BoardHandlers:
     return request.app.state.boards
 
 

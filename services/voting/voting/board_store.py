@@ -5,13 +5,15 @@ position cannot both write it (the insert is the commit), and a receipt is uniqu
 no vote is sealed twice. The chain therefore holds even if two replicas seal one ballot
 at once; the lease only spares them the wasted work.
 
-Votes wait in the `ballot_box` until they are on the board (then marked `sealed`) and
-announced, then move to `votes`. Every
-read goes by `_id` (an entry's place), by the unique receipt, or over the small ballot
-box: a store whose only indexes are unique ones (the development store is one) reads a
-whole collection for any other query, and a national ballot's board and votes run to
-hundreds of thousands of documents."""
+Votes wait in the `ballot_box` until they are on the board (then marked `sealed`). A
+consultative ballot's are then announced and leave the box; a binding ballot's move to
+`votes` under their public id, without the vote id the receipt comes from, and are
+announced once the ballot is closed. A batch is sealed, and filed, in a random order of
+its own, and nothing stored with a vote says when it was cast. Reads of the board go by
+`_id` (an entry's place) or by the unique receipt; the ballot box holds only the votes
+of the last moments."""
 
+import random
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -21,10 +23,10 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from sharik.store import PENDING, raise_unless_duplicates
+from sharik.store import raise_unless_duplicates
 from sharik_verify.board import CONTENTS, VOTES, ListSeal, extend, genesis, lists_of, receipt_list, sorted_contents
 from sharik_verify.tally import Choice
-from voting.domain.vote import receipt_of
+from voting.domain.vote import public_id_of, receipt_of
 
 SEALED = "sealed"
 """Set on a vote in the ballot box once its entry is on the board."""
@@ -44,7 +46,10 @@ class BoardStore:
 
     async def create_indexes(self) -> None:
         await self.entries.create_index("receipt", unique=True, sparse=True)
-        await self.votes.create_index([("ballot_id", ASCENDING)])
+        # A closed binding ballot's votes are announced in `_id` order: a hash, unrelated to when they were cast.
+        await self.votes.create_index([("ballot_id", ASCENDING), ("_id", ASCENDING)])
+        # The sealer's passes over the box: the ballots with votes to seal, the votes to announce.
+        await self.box.create_index([(SEALED, ASCENDING), ("ballot_id", ASCENDING)])
 
     async def pending_ballots(self, *, limit: int = 100) -> list[str]:
         """Ballots with votes in the ballot box not yet on their board."""
@@ -64,21 +69,26 @@ class BoardStore:
         return True
 
     async def waiting(self, ballot_id: str) -> list[dict[str, Any]]:
-        """The ballot's oldest votes in the box not on the board yet (`cast_at`, then id)."""
-        oldest_first = [("cast_at", ASCENDING), ("_id", ASCENDING)]
-        query = {"ballot_id": ballot_id, SEALED: {"$ne": True}}
-        return await self.box.find(query, {"outbox": 0}).sort(oldest_first).limit(BATCH).to_list()
+        """A batch of the ballot's votes in the box not on the board yet. The box keeps
+        only the last moments' votes and no time, so the batch is the oldest or near it."""
+        return await self.box.find({"ballot_id": ballot_id, SEALED: {"$ne": True}}).limit(BATCH).to_list()
 
     async def sealed(self) -> list[dict[str, Any]]:
-        """Votes of any ballot that are on the board and still in the box, with their VoteCast outbox."""
+        """Votes of any ballot that are on the board and still in the box."""
         return await self.box.find({SEALED: True}).limit(BATCH).to_list()
 
-    async def seal(self, ballot_id: str, votes: list[dict[str, Any]], *, binding: bool) -> int:
-        """Append those of `votes` not on the board yet after its head and mark them all
-        sealed; return how many this call appended."""
+    async def seal(
+        self, ballot_id: str, votes: list[dict[str, Any]], *, binding: bool, mark: bool = True
+    ) -> list[dict[str, Any]]:
+        """Append those of `votes` not on the board yet after its head and, with `mark`,
+        mark them all sealed in the box; return the entries this call appended. The batch goes on the board in a
+        random order, so a receipt's place says nothing about when it was cast within it."""
         name = receipt_list(binding=binding)
+        votes = random.sample(votes, len(votes))
+        # Looked up only after a refused insert: the unique receipt refuses a vote
+        # already on the board (a crash before the `sealed` mark, a racing sealer).
+        on_board: set[str] = set()
         while True:
-            on_board = await self.on_board(votes)
             items = [(receipt_of(v["_id"]), None if binding else v["choice"]) for v in votes if v["_id"] not in on_board]
             chained = extend(ballot_id, name, await self._head(ballot_id, name), items)
             try:
@@ -87,11 +97,17 @@ class BoardStore:
             except BulkWriteError as race:
                 # Another sealer took a position or a vote first: re-read the head and go on.
                 raise_unless_duplicates(race)
+                on_board = await self.on_board(votes)
                 continue
             if chained:
                 await self._note_length(ballot_id, name, chained[-1]["position"] + 1)
-            await self.box.update_many({"_id": {"$in": [v["_id"] for v in votes]}}, {"$set": {SEALED: True}})
-            return len(chained)
+            if mark:
+                await self.mark_sealed(votes, binding=binding)
+            return chained
+
+    async def mark_sealed(self, votes: list[dict[str, Any]], *, binding: bool) -> None:
+        marked = {SEALED: True, "binding": binding}
+        await self.box.update_many({"_id": {"$in": [v["_id"] for v in votes]}}, {"$set": marked})
 
     async def on_board(self, votes: list[dict[str, Any]]) -> set[str]:
         """The ids of those of `votes` whose receipt is on the board."""
@@ -99,27 +115,39 @@ class BoardStore:
         query = {"receipt": {"$in": list(receipts)}}
         return {receipts[e["receipt"]] async for e in self.entries.find(query, {"receipt": 1})}
 
-    async def file(self, votes: list[dict[str, Any]], *, late: bool = False) -> None:
-        """Move `votes` from the box to `votes`, without their outbox; `late` marks votes
-        stored after their ballot was counted (neither on the board nor counted)."""
-        filed = [{k: v for k, v in vote.items() if k not in ("outbox", PENDING, SEALED)} for vote in votes]
-        if late:
-            filed = [{**vote, "late": True} for vote in filed]
+    async def file(self, votes: list[dict[str, Any]]) -> None:
+        """Keep sealed votes of a binding ballot in `votes` until they are announced after
+        the close: under their public id, in a random order, with nothing that leads to
+        their receipts. A repeat after a crash finds them filed already."""
+        filed = [{"_id": public_id_of(v["_id"]), "ballot_id": v["ballot_id"], "choice": v["choice"]} for v in votes]
         try:
-            await self.votes.insert_many(filed, ordered=False)
+            await self.votes.insert_many(random.sample(filed, len(filed)), ordered=False)
         except BulkWriteError as race:
-            # A crash or a racing replica filed some already; the box copy goes all the same.
             raise_unless_duplicates(race)
+
+    async def in_box(self, ballot_id: str) -> bool:
+        return await self.box.find_one({"ballot_id": ballot_id}, {"_id": 1}) is not None
+
+    async def remove_from_box(self, votes: list[dict[str, Any]]) -> None:
         await self.box.delete_many({"_id": {"$in": [v["_id"] for v in votes]}})
+
+    async def filed(self, ballot_id: str, *, after: str = "") -> list[dict[str, Any]]:
+        """A page of a ballot's filed votes in the order of their public id."""
+        query = {"ballot_id": ballot_id, "_id": {"$gt": after}}
+        return await self.votes.find(query).sort("_id", ASCENDING).limit(BATCH).to_list()
+
+    async def forget_votes(self, ballot_id: str) -> None:
+        """A closed ballot's votes are on its board: the copies go."""
+        await self.votes.delete_many({"ballot_id": ballot_id})
 
     async def seal_contents(self, ballot_id: str) -> None:
         """Write a binding ballot's `contents` list, once voting has stopped."""
         # The votes on the receipts list, so both lists count the same votes.
         # The box before `votes`: a vote filed between the two reads is then seen twice
-        # (kept once by id), never missed.
-        sealed = {v["_id"]: v["choice"] async for v in self.box.find({"ballot_id": ballot_id, SEALED: True})}
-        filed = {"ballot_id": ballot_id, "late": {"$ne": True}}
-        sealed.update({v["_id"]: v["choice"] async for v in self.votes.find(filed, {"choice": 1})})
+        # (kept once by its public id), never missed.
+        box = self.box.find({"ballot_id": ballot_id, SEALED: True})
+        sealed = {public_id_of(v["_id"]): v["choice"] async for v in box}
+        sealed.update({v["_id"]: v["choice"] async for v in self.votes.find({"ballot_id": ballot_id}, {"choice": 1})})
         choices = list(sealed.values())
         chained = extend(ballot_id, CONTENTS, None, sorted_contents(choices))
         if not chained:

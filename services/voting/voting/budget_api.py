@@ -21,11 +21,11 @@ MAX_BODY = 2 * 1024 * 1024
 PB = "text/plain"
 
 
-def _handlers(request: Request) -> BallotHandlers:
+async def _handlers(request: Request) -> BallotHandlers:
     return request.app.state.ballots
 
 
-def _boards(request: Request) -> BoardHandlers:
+async def _boards(request: Request) -> BoardHandlers:
     return request.app.state.boards
 
 

@@ -16,7 +16,7 @@ from voting.handlers import BallotHandlers
 router = APIRouter(prefix="/ballots", tags=["candidacies"])
 
 
-def _handlers(request: Request) -> BallotHandlers:
+async def _handlers(request: Request) -> BallotHandlers:
     return request.app.state.ballots
 
 

@@ -1,6 +1,7 @@
 """Domain state to the public catalog events (the adapter of HANDBOOK §4 rule 5)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from sharik.events import Envelope, LocalizedText
 from sharik.events.voting import (
@@ -20,7 +21,6 @@ from sharik.events.voting import (
 from voting.domain.ballot import Ballot, Text
 from sharik_verify.tally import WRITE_IN, OptionTally, Tally
 from voting.domain.turnout import Turnout as DomainTurnout
-from voting.domain.vote import Vote
 
 SOURCE = "voting"
 
@@ -42,11 +42,20 @@ def ballot_opened(ballot: Ballot) -> Envelope:
     )
 
 
-def vote_cast(ballot: Ballot, vote: Vote) -> Envelope:
+def vote_cast(ballot: Ballot, public_id: str, choice: Sequence[str], *, announced_at: datetime) -> Envelope:
+    """A vote's VoteCast as announced once it is on the board. No time in it is finer
+    than the minute of announcing (`cast_at`, `ce_time`), and its event id is its public
+    vote id rather than a ULID (which carries the millisecond it was made), so nothing
+    in it orders the votes by when they were cast."""
     # A write-in's text is free text a citizen typed; the event says only that one was cast.
-    choice = vote.choice[:1] if vote.choice[0] == WRITE_IN else vote.choice
-    return _envelope(
-        ballot, VoteCast(ballot_id=vote.ballot_id, vote_id=vote.public_id, choice=choice, cast_at=vote.cast_at)
+    choice = tuple(choice[:1] if choice[0] == WRITE_IN else choice)
+    minute = announced_at.replace(second=0, microsecond=0)
+    return Envelope(
+        event=VoteCast(ballot_id=ballot.ballot_id, vote_id=public_id, choice=choice, cast_at=minute),
+        source=SOURCE,
+        agency=ballot.agency,
+        id=public_id,
+        time=minute,
     )
 
 

@@ -11,7 +11,7 @@ import structlog
 from ulid import ULID
 
 from sharik.auth import Principal
-from sharik.errors import Conflict, NotFound
+from sharik.errors import ConcurrentChange, Conflict, NotFound
 from sharik.pseudonym import pseudonym
 from voting import catalog_events
 from voting.audit import CLOSE_JOB, Action, AuditLog
@@ -26,6 +26,7 @@ from voting.domain.vote import Vote
 from voting.roll_store import RollStore
 from voting.running_tally import RunningTally
 from voting.store import BallotStore
+from voting.vote_writer import VoteWriter
 
 log = structlog.get_logger(__name__)
 
@@ -64,6 +65,7 @@ class BallotHandlers:
         roll: RollStore,
         audit: AuditLog,
         tally: RunningTally,
+        votes: VoteWriter,
         pseudonym_key: str,
         in_flight_wait_seconds: float = 10.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -74,6 +76,7 @@ class BallotHandlers:
         self._roll = roll
         self._audit = audit
         self._tally = tally
+        self._votes = votes
         self._open_ballots: dict[str, tuple[float, Ballot]] = {}
         self._pseudonym_key = pseudonym_key
         self._in_flight_wait = in_flight_wait_seconds
@@ -132,22 +135,16 @@ class BallotHandlers:
         registered_in = await self._check_eligible(ballot, by)
         ballot.check_constituency(choice, registered_in)
         governorate = ballot.governorate_of(registered_in=registered_in, claimed=by.governorate)
-        # Admitted only while the ballot is open, in one update: a close that starts
-        # after this waits for the vote, and one that started before refuses it.
+        vote = Vote(vote_id=uuid.uuid4().hex, ballot_id=ballot_id, choice=choice)
+        voter = pseudonym(self._pseudonym_key, by.subject, purpose=f"voter:{ballot_id}")
         try:
-            await self._store.admit_vote(ballot_id)
+            await self._votes.record(
+                ballot_id, voter=voter, governorate=governorate, vote_id=vote.vote_id, choice=vote.choice
+            )
         except WindowClosed:
             self._open_ballots.pop(ballot_id, None)
             raise
-        try:
-            vote = Vote(vote_id=uuid.uuid4().hex, ballot_id=ballot_id, choice=choice, cast_at=now)
-            voter = pseudonym(self._pseudonym_key, by.subject, purpose=f"voter:{ballot_id}")
-            await self._store.record(
-                vote, voter=voter, events=[catalog_events.vote_cast(ballot, vote)], governorate=governorate
-            )
-        finally:
-            await self._store.release_vote(ballot_id)
-        # No relay to wake: the board sealer announces votes once they are on the board.
+        # Announced by the board sealer once on the board (board_handlers.py).
         return vote
 
     async def _ballot_to_vote_in(self, ballot_id: str) -> Ballot:
@@ -170,12 +167,22 @@ class BallotHandlers:
             by.require_staff_of(ballot.agency)
         if ballot.state != "counting":
             ballot = await self._store.save(ballot.stop_voting(now=self._clock()), [])
-        await self._until_none_in_flight(self._store.votes_in_flight, ballot_id, "votes")
+        # Every vote admitted before the stop, by a writer still alive, is in the box before the count.
+        while await self._store.votes_in_flight(ballot_id, now=datetime.now(UTC)):
+            await asyncio.sleep(IN_FLIGHT_POLL_SECONDS)
         board = await self._sealed_board(ballot)
         # Counted from the sealed board, so the published result is the board's by construction.
         cast = await self._board.choices(ballot_id, binding=ballot.binding)
         closed = ballot.publish(cast, board=board, now=self._clock(), turnout=await self._turnout(ballot))
-        saved = await self._store.save(closed, catalog_events.ballot_closed_with_result(closed))
+        try:
+            saved = await self._store.save(closed, catalog_events.ballot_closed_with_result(closed))
+        except ConcurrentChange:
+            # The close job took over a count that looked abandoned while this one waited
+            # for votes in flight: both count the same sealed board.
+            current = await self._store.get(ballot_id)
+            if current.state == "closed":
+                return current
+            raise
         self._on_saved()
         assert saved.result is not None
         await self._audited(

@@ -9,6 +9,7 @@ from pymongo import AsyncMongoClient
 from sharik.runtime import ServiceRuntime
 from voting import api, audit_api, board_api, budget_api, candidacy_api, roll_api
 from voting import open_data_api
+from voting.announcer import VoteAnnouncer
 from voting.audit import AuditLog
 from voting.board_handlers import BoardHandlers
 from voting.board_store import BoardStore
@@ -17,9 +18,10 @@ from voting.config import VotingSettings
 from voting.handlers import BallotHandlers
 from voting.roll_handlers import RollHandlers
 from voting.roll_store import RollStore
-from voting.running_tally import RunningTally, subscribe_tally
+from voting.running_tally import RunningTally
 from voting.sealer import BoardSealer
 from voting.store import BallotStore
+from voting.vote_writer import VoteWriter
 
 
 def create_app(
@@ -32,7 +34,6 @@ def create_app(
     runtime = ServiceRuntime(
         settings,
         published=["voting.ballots", "voting.votes"],
-        consumed=["voting.votes"],
         broker=broker,
         mongo=mongo,
     )
@@ -45,13 +46,14 @@ def create_app(
     runtime.relay_outbox_of(store.ballots)
     for indexed in (store, board, roll, audit, tally):
         runtime.on_startup(indexed.create_indexes)
-    subscribe_tally(runtime.broker, tally, group_id=runtime.group_id)
     handlers = BallotHandlers(
         store,
         board=board,
         roll=roll,
         audit=audit,
         tally=tally,
+        # A writer vouches for its votes in flight as long as a close would wait for a silent one.
+        votes=VoteWriter(store, vouch_seconds=settings.votes_in_flight_wait_seconds),
         pseudonym_key=settings.pseudonym_key.get_secret_value(),
         in_flight_wait_seconds=settings.votes_in_flight_wait_seconds,
         on_saved=runtime.wake_relay,
@@ -63,7 +65,14 @@ def create_app(
         stale_after=timedelta(seconds=3 * settings.votes_in_flight_wait_seconds),
     )
     runtime.run_in_background(closer.run)
-    boards = BoardHandlers(store, board, runtime.broker)
+    announcer = VoteAnnouncer(
+        settings.kafka_bootstrap_servers,
+        tracer=runtime.tracer_provider.get_tracer(__name__),
+        registry=runtime.metrics.registry,
+    )
+    runtime.on_startup(announcer.start)
+    runtime.on_shutdown(announcer.stop)
+    boards = BoardHandlers(store, board, tally, announcer)
     # A lease a few passes long: a dead sealer's ballots pass to another replica soon.
     sealer = BoardSealer(
         boards, every_seconds=settings.seal_poll_seconds, lease=timedelta(seconds=5 * settings.seal_poll_seconds)
@@ -83,6 +92,9 @@ def create_app(
             budget_api.router,
         ],
         state={"ballots": handlers, "boards": boards, "rolls": rolls, "audit": audit},
+        # A vote's request is counted and timed by route like any other, but not traced:
+        # a span per vote cost a fifth of its CPU, and a vote's trace must join nothing.
+        untraced=[r"/ballots/[^/]+/votes$"],
     )
 
 

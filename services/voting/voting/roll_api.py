@@ -16,7 +16,7 @@ MAX_BODY = 4 * 1024 * 1024
 """100,000 rows of `civil_number,wilayat` fit with room to spare."""
 
 
-def _handlers(request: Request) -> RollHandlers:
+async def _handlers(request: Request) -> RollHandlers:
     return request.app.state.rolls
 
 

@@ -1,22 +1,23 @@
 """Ballots, votes and voter marks in MongoDB.
 
 Secrecy: who voted (`voters`) and what was voted (`ballot_box`, then `votes`) live in separate
-collections with nothing to join them: no shared id, no timestamp on the voter mark,
-and no trace context on the vote's event (docs/services/voting.md)."""
+collections with nothing to join them: no shared id, no time on either, and both are
+written in groups in independent random orders (vote_writer.py, docs/services/voting.md)."""
 
-import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
+import structlog
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from sharik.errors import NotFound
 from sharik.events import Envelope
-from sharik.store import STATE_ONLY, insert_aggregate, public_or_own_drafts, update_aggregate
-from voting.domain.ballot import AlreadyVoted, Ballot, Option, Text, WindowClosed
+from sharik.store import DUPLICATE_KEY, STATE_ONLY, insert_aggregate, public_or_own_drafts, update_aggregate
+from voting.domain.ballot import Ballot, Option, Text
 from sharik_verify.board import ListSeal
 from voting.domain.constituency import Candidacy, Constituency
 from voting.domain.eligibility import Eligibility
@@ -30,11 +31,16 @@ from sharik_verify.tally import (
     WriteInTally,
 )
 from voting.domain.turnout import GovernorateTurnout, Turnout
-from voting.domain.vote import Vote
 
-IN_FLIGHT = "votes_in_flight"
-"""On the ballot document: votes admitted and not yet stored. Not part of the ballot's
-state, so it changes without its version."""
+log = structlog.get_logger(__name__)
+
+IN_FLIGHT = "in_flight"
+"""On the ballot document, per writer (a process's vote writer): `{votes, alive_until,
+abandoned}`, the votes it admitted and has not stored yet, and until when it vouches
+for them. Not part of the ballot's state, so it changes without its version."""
+NOT_STATE = ("_id", "outbox", "constituencies", "candidacies", IN_FLIGHT, "votes_in_flight", "compacted")
+"""Fields of a ballot's document that are bookkeeping, not the ballot (`votes_in_flight`:
+the counter of earlier versions)."""
 
 
 class BallotStore:
@@ -84,43 +90,82 @@ class BallotStore:
         }
         return [d["_id"] async for d in self.ballots.find(query, {"_id": 1}).limit(limit)]
 
-    async def admit_vote(self, ballot_id: str) -> None:
-        """Count a vote in flight on its ballot if the ballot is open, in one update:
-        a close that starts after it waits for the vote, one that started before
-        refuses it (WindowClosed). A counter rather than a document per vote: one
-        update instead of an insert, a read and a delete."""
-        admitted = await self.ballots.update_one({"_id": ballot_id, "state": "open"}, {"$inc": {IN_FLIGHT: 1}})
-        if not admitted.matched_count:
-            raise WindowClosed("voting has closed")
+    async def admit(self, ballot_id: str, *, writer: str, votes: int, alive_until: datetime) -> bool:
+        """Count `votes` in flight for `writer` if the ballot is open, in one update: a
+        close that starts after it waits for them, one that started before refuses them."""
+        admitted = await self.ballots.update_one(
+            {"_id": ballot_id, "state": "open"},
+            {"$inc": {f"{IN_FLIGHT}.{writer}.votes": votes}, "$set": {f"{IN_FLIGHT}.{writer}.alive_until": alive_until}},
+        )
+        return bool(admitted.matched_count)
 
-    async def release_vote(self, ballot_id: str) -> None:
-        await self.ballots.update_one({"_id": ballot_id}, {"$inc": {IN_FLIGHT: -1}})
+    async def keep_alive(self, ballot_id: str, *, writer: str, alive_until: datetime) -> None:
+        await self.ballots.update_one({"_id": ballot_id}, {"$set": {f"{IN_FLIGHT}.{writer}.alive_until": alive_until}})
 
-    async def votes_in_flight(self, ballot_id: str) -> int:
+    async def release(self, ballot_id: str, *, writer: str, votes: int) -> bool:
+        """Votes stored: no longer in flight. False if a close gave up on `writer` first
+        (it had stopped vouching for them), so they may be uncounted."""
+        released = await self.ballots.update_one(
+            {"_id": ballot_id, f"{IN_FLIGHT}.{writer}.abandoned": {"$ne": True}},
+            {"$inc": {f"{IN_FLIGHT}.{writer}.votes": -votes}},
+        )
+        return bool(released.matched_count)
+
+    async def votes_in_flight(self, ballot_id: str, *, now: datetime) -> int:
+        """Votes admitted and not yet stored by writers still alive. A writer past its
+        `alive_until` (a dead process) is given up in a conditional update, so votes it
+        stores later are refused to their voters rather than answered and left uncounted."""
         document = await self.ballots.find_one({"_id": ballot_id}, {IN_FLIGHT: 1})
-        return document.get(IN_FLIGHT, 0) if document else 0
-
-    async def record(self, vote: Vote, *, voter: str, events: list[Envelope], governorate: str | None = None) -> None:
-        """Mark `voter` as having voted, then store the vote apart; AlreadyVoted if marked.
-
-        No transaction spans the two inserts: if the vote cannot be stored the mark is
-        removed again; a crash between them leaves a mark without a vote (a lost vote,
-        never a double one), which the close reports as a count. The mark keeps the
-        voter's `governorate` for turnout; the vote never does."""
-        try:
-            # A random _id: an ObjectId would carry the time of voting, joinable with cast_at.
-            await self.voters.insert_one(
-                {"_id": uuid.uuid4().hex, "ballot_id": vote.ballot_id, "voter": voter, "governorate": governorate}
+        waiting = 0
+        for writer, flight in ((document or {}).get(IN_FLIGHT) or {}).items():
+            if flight.get("votes", 0) <= 0 or flight.get("abandoned"):
+                continue
+            if flight["alive_until"] > now:
+                waiting += flight["votes"]
+                continue
+            given_up = await self.ballots.update_one(
+                {"_id": ballot_id, f"{IN_FLIGHT}.{writer}.alive_until": {"$lte": now}},
+                {"$set": {f"{IN_FLIGHT}.{writer}.abandoned": True}},
             )
-        except DuplicateKeyError:
-            raise AlreadyVoted("you have already voted in this ballot") from None
+            if given_up.matched_count:
+                log.warning("a vote writer stopped answering; its votes in flight are refused", ballot_id=ballot_id)
+            else:
+                waiting += flight["votes"]  # it answered meanwhile
+        return waiting
+
+    async def mark_voters(self, marks: Sequence[dict[str, Any]]) -> set[int]:
+        """Insert voter marks (one unordered insert); return the indexes of those refused
+        as already there: that voter has voted."""
         try:
-            # Untraced: the request's trace would link the event to the request, its
-            # logs and its caller.
-            await insert_aggregate(self.box, _vote_document(vote), events, traced=False)
-        except BaseException:
-            await self.voters.delete_one({"ballot_id": vote.ballot_id, "voter": voter})
-            raise
+            await self.voters.insert_many(marks, ordered=False)
+        except BulkWriteError as error:
+            errors = error.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            return {e["index"] for e in errors}
+        return set()
+
+    async def unmark_voters(self, marks: Sequence[dict[str, Any]]) -> None:
+        await self.voters.delete_many({"_id": {"$in": [m["_id"] for m in marks]}})
+
+    async def put_in_box(self, votes: Sequence[dict[str, Any]]) -> set[int]:
+        """Insert votes into the ballot box (one unordered insert); return the indexes of
+        those that were not stored."""
+        try:
+            await self.box.insert_many(votes, ordered=False)
+        except BulkWriteError as error:
+            return {e["index"] for e in error.details.get("writeErrors", [])}
+        return set()
+
+    async def to_compact(self, *, limit: int = 20) -> list[str]:
+        """Closed ballots whose per-vote records are still kept."""
+        query = {"state": "closed", "compacted": {"$ne": True}}
+        return [d["_id"] async for d in self.ballots.find(query, {"_id": 1}).limit(limit)]
+
+    async def compacted(self, ballot_id: str) -> None:
+        """Its voter marks are gone: the turnout they made is on the result."""
+        await self.voters.delete_many({"ballot_id": ballot_id})
+        await self.ballots.update_one({"_id": ballot_id}, {"$set": {"compacted": True}})
 
     async def count_voters(self, ballot_id: str) -> int:
         return await self.voters.count_documents({"ballot_id": ballot_id})
@@ -131,15 +176,6 @@ class BallotStore:
         return {group["_id"]: group["voters"] async for group in await self.voters.aggregate(pipeline)}
 
 
-def _vote_document(vote: Vote) -> dict[str, Any]:
-    return {
-        "_id": vote.vote_id,
-        "ballot_id": vote.ballot_id,
-        "choice": list(vote.choice),
-        "cast_at": vote.cast_at,
-    }
-
-
 def _document(ballot: Ballot) -> dict[str, Any]:
     document = asdict(ballot)
     document["_id"] = document.pop("ballot_id")
@@ -148,7 +184,7 @@ def _document(ballot: Ballot) -> dict[str, Any]:
 
 
 def _ballot(document: dict[str, Any]) -> Ballot:
-    fields = {k: v for k, v in document.items() if k not in ("_id", "outbox", "constituencies", "candidacies", IN_FLIGHT)}
+    fields = {k: v for k, v in document.items() if k not in NOT_STATE}
     question, options, result = fields.pop("question"), fields.pop("options"), fields.pop("result")
     board = fields.pop("board", None)
     eligibility = fields.pop("eligibility", None)

@@ -6,7 +6,10 @@ from typing import Literal
 
 from sharik.errors import Forbidden
 
-Role = Literal["citizen", "officer", "agency_admin", "jury", "auditor", "operator"]
+Role = Literal[
+    "citizen", "officer", "agency_admin", "confidential_team", "moderator", "jury", "auditor", "alert_authority",
+    "operator",
+]
 STAFF_ROLES: frozenset[str] = frozenset({"officer", "agency_admin"})
 
 
@@ -20,6 +23,8 @@ class Principal:
     wilayat: str | None = None
     birthdate: date | None = None
     """From the identity provider, for age rules (e.g. a ballot's minimum age)."""
+    unit: str | None = None
+    """Staff's unit within the agency, where the agency limits staff to their unit's cases."""
 
     def has(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

@@ -1,7 +1,26 @@
 """Every public event by its CloudEvents type, and every topic with its partitions."""
 
 from sharik.events.base import Event
-from sharik.events.consultation import CampaignLaunched
+from sharik.events.consultation import (
+    CampaignAnalysed,
+    CampaignCancelled,
+    CampaignClosed,
+    CampaignLaunched,
+    CampaignPlanned,
+    CampaignReported,
+    CommentPosted,
+    ContentFlagged,
+    ContentHidden,
+    ContentRestored,
+    DecisionProgressed,
+    DecisionRecorded,
+    DraftPolicyAdopted,
+    DraftPolicyPublished,
+    KpiTargetsSet,
+    SectionConcluded,
+    SurveyPublished,
+    SurveyResponseSubmitted,
+)
 from sharik.events.feedback import (
     ComplaintEscalated,
     ComplaintFiled,
@@ -18,7 +37,24 @@ from sharik.events.voting import BallotClosed, BallotOpened, ResultPublished, Vo
 CATALOG: dict[str, type[Event]] = {
     cls.type_name(): cls
     for cls in (
+        CampaignPlanned,
         CampaignLaunched,
+        CampaignAnalysed,
+        DecisionRecorded,
+        DecisionProgressed,
+        CampaignReported,
+        CampaignClosed,
+        CampaignCancelled,
+        SurveyPublished,
+        SurveyResponseSubmitted,
+        DraftPolicyPublished,
+        CommentPosted,
+        SectionConcluded,
+        DraftPolicyAdopted,
+        ContentFlagged,
+        ContentHidden,
+        ContentRestored,
+        KpiTargetsSet,
         BallotOpened,
         VoteCast,
         BallotClosed,
@@ -40,6 +76,10 @@ CATALOG: dict[str, type[Event]] = {
 # tally consumers; the rest are ordered per aggregate and modest in volume.
 TOPICS: dict[str, int] = {
     "consultation.campaigns": 3,
+    "consultation.surveys": 6,
+    "consultation.documents": 3,
+    "consultation.moderation": 3,
+    "consultation.plans": 1,
     "voting.ballots": 3,
     "voting.votes": 12,
     "feedback.complaints": 6,

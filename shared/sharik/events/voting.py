@@ -38,8 +38,12 @@ class BallotOpened(Event):
 
 
 class VoteCast(Event):
-    """A vote was recorded. It never names the voter: only the ballot, the choice and
-    an unlinkable vote id (the voter's receipt is derived from it)."""
+    """A vote is on the ballot's bulletin board. It never names the voter: only the
+    ballot, the choice and a vote id unlinkable to the receipt. `cast_at` (and the
+    envelope's time) is the minute the vote was announced, not the moment it was cast,
+    and votes are announced in a random order: a binding ballot's only after it closes,
+    a consultative ballot's as they are sealed, so nothing in the stream pairs a
+    receipt with a choice by time or order."""
 
     name = "VoteCast"
     version = 1

@@ -176,15 +176,15 @@ async def test_a_rejection_without_a_reason_is_422_and_with_one_is_kept(feedback
     assert own["history"][-1]["reason"] == "outside our mandate"
 
 
-async def test_another_agencys_officer_gets_403(feedback, tokens):
+async def test_another_agencys_officer_and_another_citizen_get_404(feedback, tokens):
     complaint_id = (await file(feedback, tokens.citizen()))["complaint_id"]
     other = tokens.officer("ministry-of-health")
 
     moved = await feedback.post(f"/complaints/{complaint_id}/status", json={"status": "acknowledged"}, headers=other)
-    assert moved.status_code == 403
-    assert moved.json()["error"]["code"] == "forbidden"
-    assert (await feedback.get(f"/complaints/{complaint_id}", headers=other)).status_code == 403
-    assert (await feedback.get(f"/complaints/{complaint_id}", headers=tokens.citizen())).status_code == 403
+    assert moved.status_code == 404, "a 403 would tell them the case exists"
+    assert moved.json()["error"]["code"] == "not_found"
+    assert (await feedback.get(f"/complaints/{complaint_id}", headers=other)).status_code == 404
+    assert (await feedback.get(f"/complaints/{complaint_id}", headers=tokens.citizen())).status_code == 404
     listed = await feedback.get("/complaints", headers=other)
     assert complaint_id not in [c["complaint_id"] for c in listed.json()]
 

@@ -274,9 +274,9 @@ async def test_staff_of_the_agency_and_auditors_read_a_complaints_escalations(fe
     assert datetime.fromisoformat(body["deadline"]) == ACK_DUE
 
     other = await feedback.get(f"/complaints/{complaint_id}/escalations", headers=tokens.officer("other-agency"))
-    assert other.status_code == 403
+    assert other.status_code == 404
     citizen = await feedback.get(f"/complaints/{complaint_id}/escalations", headers=tokens.citizen())
-    assert citizen.status_code == 403
+    assert citizen.status_code == 404
     missing = await feedback.get(f"/complaints/{ULID()}/escalations", headers=tokens.officer(AGENCY))
     assert missing.status_code == 404
     assert (await feedback.get(f"/complaints/{complaint_id}/escalations")).status_code == 401
@@ -324,3 +324,23 @@ async def test_an_unreadable_case_does_not_hold_back_the_others(feedback, db, se
     clock.at = ACK_DUE + SECOND
     assert await scheduler(db, settings, clock).run_once() == 1
     assert await levels(db, sound) == [("acknowledge", "unit_head")]
+
+
+async def test_a_reopened_case_resumes_its_resolve_clock_and_escalates_again(feedback, db, settings, clock):
+    # Answered after 10 minutes, reopened by the citizen 10 days later: the 70 business
+    # hours to resolve go on from where the answer stopped them, not from the reopening.
+    complaint_id = await file_complaint(db)
+    await move(db, complaint_id, "acknowledged", FILED + timedelta(minutes=5))
+    await move(db, complaint_id, "in_progress", FILED + timedelta(minutes=6))
+    await move(db, complaint_id, "resolved", FILED + timedelta(minutes=10))
+    await move(db, complaint_id, "closed", FILED + timedelta(days=2))
+    reopened_at = datetime(2027, 1, 24, 7, 30, tzinfo=MUSCAT)  # a Sunday, at opening
+    await move(db, complaint_id, "in_progress", reopened_at)
+
+    left = timedelta(hours=70) - timedelta(minutes=10)  # business time the answer left
+    due = SlaRules.of(settings).calendar.add_business_time(reopened_at, left)
+    clock.at = due
+    assert await scheduler(db, settings, clock).run_once() == 0, "due exactly now: not yet missed"
+    clock.at = due + SECOND
+    assert await scheduler(db, settings, clock).run_once() == 1
+    assert await levels(db, complaint_id) == [("resolve", "unit_head")]

@@ -38,7 +38,7 @@ async def feedback(settings, tokens):
         await register(client, tokens, WATER, "water-leak", "networks")
         await register(client, tokens, MUNICIPALITY, "drains", "stormwater")
         await register(client, tokens, MUNICIPALITY, "potholes", "roads")
-        await register(client, tokens, DHOFAR, "potholes", "roads", areas=["dhofar"])
+        await register(client, tokens, DHOFAR, "sand-on-roads", "roads", areas=["dhofar"])
         yield client
 
 
@@ -85,6 +85,9 @@ async def test_the_catalogue_is_public_and_only_an_agency_admin_adds_to_their_ow
     taken = {**body, "category": "drains"}
     admin = tokens.officer(MUNICIPALITY, role="agency_admin")
     assert (await feedback.post("/categories", json=taken, headers=admin)).status_code == 409
+    theirs = await feedback.post("/categories", json=taken, headers=tokens.officer(WATER, role="agency_admin"))
+    assert theirs.status_code == 409, "a slug belongs to one agency"
+    assert theirs.json()["error"]["details"] == [{"field": "category", "agency": MUNICIPALITY}]
     bad = await feedback.post("/categories", json={**body, "areas": ["atlantis"]}, headers=admin)
     assert bad.status_code == 422
 
@@ -113,8 +116,8 @@ async def test_the_category_routes_a_filing_to_its_agency_and_unit(feedback, tok
         1,
     )
 
-    dhofari = await file(feedback, citizen, category="potholes", governorate="dhofar")
-    assert dhofari["status"] == "routed", "the only potholes category covering Dhofar takes it"
+    dhofari = await file(feedback, citizen, category="sand-on-roads", governorate="dhofar")
+    assert dhofari["status"] == "routed", "the category covers Dhofar"
     assert (await feedback.get(f"/complaints/{dhofari['complaint_id']}", headers=citizen)).json()["agency"] == DHOFAR
 
 
@@ -124,7 +127,7 @@ async def test_what_no_rule_routes_waits_in_triage_until_an_operator_routes_it(
     citizen, operator = tokens.citizen(), tokens.of(["operator"])
     unknown = await file(feedback, citizen, category="stray-camels")
     wrong_agency = await file(feedback, citizen, agency=MUNICIPALITY)  # water-leak is Nama's, not theirs
-    outside = await file(feedback, citizen, category="potholes", governorate="al_wusta", agency=DHOFAR)
+    outside = await file(feedback, citizen, category="sand-on-roads", governorate="al_wusta", agency=DHOFAR)
     assert {unknown["status"], wrong_agency["status"], outside["status"]} == {"submitted"}
 
     queue = await feedback.get("/triage", headers=operator)
@@ -170,13 +173,16 @@ async def test_what_no_rule_routes_waits_in_triage_until_an_operator_routes_it(
 
 async def test_a_hand_back_reroutes_by_rule_or_returns_to_triage(feedback, tokens, kafka_bootstrap_servers):
     citizen, operator = tokens.citizen(), tokens.of(["operator"])
-    # "drains": the municipality's; Nama registers it too, so filing names the agency.
-    await register(feedback, tokens, WATER, "drains", "sewerage")
+    # "drains" is the municipality's; the citizen names Nama, so it waits in triage and
+    # the operator sends it to Nama.
     filed = await file(feedback, citizen, category="drains", agency=WATER)
     complaint_id = filed["complaint_id"]
+    assert filed["status"] == "submitted"
+    target = {"agency": WATER, "unit": "sewerage"}
+    assert (await feedback.post(f"/complaints/{complaint_id}/route", json=target, headers=operator)).status_code == 200
     path = f"/complaints/{complaint_id}/hand-back"
 
-    assert (await feedback.post(path, json={"reason": "x"}, headers=tokens.officer(MUNICIPALITY))).status_code == 403
+    assert (await feedback.post(path, json={"reason": "x"}, headers=tokens.officer(MUNICIPALITY))).status_code == 404
     missing = await feedback.post(path, json={}, headers=tokens.officer(WATER))
     assert missing.status_code == 422 and missing.json()["error"]["details"][0]["field"] == "reason"
     handed = await feedback.post(path, json={"reason": "storm drain, not sewage"}, headers=tokens.officer(WATER))
@@ -184,7 +190,7 @@ async def test_a_hand_back_reroutes_by_rule_or_returns_to_triage(feedback, token
     assert handed.json()["status"] == "routed"
     case = (await feedback.get(f"/complaints/{complaint_id}", headers=citizen)).json()
     assert (case["agency"], case["unit"]) == (MUNICIPALITY, "stormwater")
-    assert (await feedback.get(f"/complaints/{complaint_id}", headers=tokens.officer(WATER))).status_code == 403
+    assert (await feedback.get(f"/complaints/{complaint_id}", headers=tokens.officer(WATER))).status_code == 404
 
     events = await events_of(kafka_bootstrap_servers, complaint_id, count=6)
     changes = [(p["previous_status"], p["status"], p["agency"]) for t, p in events if t == "ComplaintStatusChanged"]
@@ -193,7 +199,7 @@ async def test_a_hand_back_reroutes_by_rule_or_returns_to_triage(feedback, token
         ("routed", "submitted", WATER),
         ("submitted", "routed", MUNICIPALITY),
     ]
-    assert [p["by"] for t, p in events if t == "ComplaintRouted"] == ["rule", "handback"]
+    assert [p["by"] for t, p in events if t == "ComplaintRouted"] == ["operator", "handback"]
     assert all("storm drain" not in json.dumps(p) for _, p in events), "the reason stays in the service"
 
     # The municipality hands it back too: no other agency's category is left, so triage.
@@ -214,7 +220,7 @@ async def test_waiting_for_the_citizen_resumes_when_they_reply(feedback, tokens,
     assert tracked["status_label"] == {"ar": "بانتظار رد المواطن", "en": "Waiting for your reply"}
 
     path = f"/complaints/{complaint_id}/replies"
-    assert (await feedback.post(path, json={"message": "x"}, headers=tokens.citizen())).status_code == 403
+    assert (await feedback.post(path, json={"message": "x"}, headers=tokens.citizen())).status_code == 404
     replied = await feedback.post(path, json={"message": "The leak is by house 12"}, headers=citizen)
     assert replied.status_code == 201, replied.text
     assert replied.json()["status"] == "in_progress"
@@ -235,7 +241,7 @@ async def test_the_citizen_reopens_a_resolution_within_the_window(feedback, toke
     assert early.status_code == 409, "only a resolved case is reopened"
     await move(feedback, complaint_id, officer, "resolved")
 
-    assert (await feedback.post(path, json={"reason": "not fixed"}, headers=tokens.citizen())).status_code == 403
+    assert (await feedback.post(path, json={"reason": "not fixed"}, headers=tokens.citizen())).status_code == 404
     assert (await feedback.post(path, json={"reason": "not fixed"}, headers=officer)).status_code == 403
     reopened = await feedback.post(path, json={"reason": "still leaking, call me 99123456"}, headers=citizen)
     assert reopened.status_code == 200, reopened.text
@@ -269,7 +275,7 @@ async def test_internal_notes_are_for_staff_only_and_in_no_event(feedback, token
     secret_note = "supervisor thinks the citizen is exaggerating"
 
     assert (await feedback.post(path, json={"text": "x"}, headers=citizen)).status_code == 403
-    assert (await feedback.post(path, json={"text": "x"}, headers=tokens.officer(MUNICIPALITY))).status_code == 403
+    assert (await feedback.post(path, json={"text": "x"}, headers=tokens.officer(MUNICIPALITY))).status_code == 404
     noted = await feedback.post(path, json={"text": secret_note}, headers=officer)
     assert noted.status_code == 201, noted.text
     assert [n["text"] for n in noted.json()["notes"]] == [secret_note]
@@ -308,3 +314,84 @@ async def test_location_and_attachments_are_kept_and_validated(feedback, tokens)
         response = await feedback.post("/complaints", json={**COMPLAINT, **change}, headers=citizen)
         assert response.status_code == 422, change
         assert [d["field"] for d in response.json()["error"]["details"]] == [field]
+
+
+async def test_an_agency_admin_edits_and_retires_its_own_category(feedback, tokens):
+    admin = tokens.officer(MUNICIPALITY, role="agency_admin")
+    citizen = tokens.citizen()
+    old_case = await file(feedback, citizen, category="drains")
+    path = "/categories/drains"
+
+    edit = {"unit": "drainage", "name": {"ar": "تصريف مياه الأمطار", "en": "Storm drains"}, "areas": ["muscat"]}
+    assert (await feedback.patch(path, json=edit, headers=tokens.officer(MUNICIPALITY))).status_code == 403
+    elsewhere = tokens.officer(WATER, role="agency_admin")
+    assert (await feedback.patch(path, json=edit, headers=elsewhere)).status_code == 404, "Nama has no drains"
+    assert (await feedback.patch("/categories/no-such", json=edit, headers=admin)).status_code == 404
+    assert (await feedback.patch(path, json={"areas": ["atlantis"]}, headers=admin)).status_code == 422
+    edited = await feedback.patch(path, json=edit, headers=admin)
+    assert edited.status_code == 200, edited.text
+    assert (edited.json()["unit"], edited.json()["areas"], edited.json()["name"]["en"]) == (
+        "drainage",
+        ["muscat"],
+        "Storm drains",
+    )
+    routed = await file(feedback, citizen, category="drains")
+    assert (await feedback.get(f"/complaints/{routed['complaint_id']}", headers=citizen)).json()["unit"] == "drainage"
+
+    retired = await feedback.post(f"{path}/retire", headers=admin)
+    assert retired.status_code == 200 and retired.json()["retired_at"] is not None
+    assert (await feedback.post(f"{path}/retire", headers=admin)).status_code == 409
+    offered = [c["category"] for c in (await feedback.get("/categories")).json()]
+    assert "drains" not in offered and "potholes" in offered
+    everything = (await feedback.get("/categories", params={"retired": "true"})).json()
+    assert [c["retired_at"] is not None for c in everything if c["category"] == "drains"] == [True]
+    refused = await feedback.post("/complaints", json={**COMPLAINT, "category": "drains"}, headers=citizen)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["details"] == [{"field": "category"}]
+    kept = (await feedback.get(f"/complaints/{old_case['complaint_id']}", headers=citizen)).json()
+    assert (kept["category"], kept["unit"]) == ("drains", "stormwater"), "old cases keep their category"
+    again = {"category": "drains", "name": {"ar": "x", "en": "x"}, "unit": "x"}
+    assert (await feedback.post("/categories", json=again, headers=elsewhere)).status_code == 409, "still held"
+
+
+async def test_an_agency_restricts_its_officers_to_their_units_cases(feedback, tokens):
+    citizen = tokens.citizen()
+    drains = (await file(feedback, citizen, category="drains"))["complaint_id"]  # unit stormwater
+    potholes = (await file(feedback, citizen, category="potholes"))["complaint_id"]  # unit roads
+    roads = tokens.of(["officer"], agency=MUNICIPALITY, unit="roads")
+    admin = tokens.of(["agency_admin"], agency=MUNICIPALITY, unit="roads")
+
+    async def listed(headers) -> set[str]:
+        response = await feedback.get("/complaints", headers=headers)
+        assert response.status_code == 200, response.text
+        return {c["complaint_id"] for c in response.json()}
+
+    assert await listed(roads) >= {drains, potholes}, "until the agency asks for it, officers see every unit"
+    path = f"/agencies/{MUNICIPALITY}/settings"
+    assert (await feedback.get(path, headers=admin)).json() == {"agency": MUNICIPALITY, "units_restricted": False}
+    assert (await feedback.put(path, json={"units_restricted": True}, headers=roads)).status_code == 403
+    other_admin = tokens.officer(WATER, role="agency_admin")
+    assert (await feedback.put(path, json={"units_restricted": True}, headers=other_admin)).status_code == 403
+    changed = await feedback.put(path, json={"units_restricted": True}, headers=admin)
+    assert changed.status_code == 200 and changed.json()["units_restricted"] is True
+
+    assert await listed(roads) == {potholes}
+    assert (await feedback.get(f"/complaints/{drains}", headers=roads)).status_code == 404
+    moved = await feedback.post(f"/complaints/{drains}/status", json={"status": "acknowledged"}, headers=roads)
+    assert moved.status_code == 404
+    assert (await move(feedback, potholes, roads, "acknowledged"))["status"] == "acknowledged"
+    assert (await feedback.get(f"/complaints/{drains}/escalations", headers=roads)).status_code == 404
+    assert (await feedback.get(f"/complaints/{potholes}/escalations", headers=roads)).status_code == 200
+    stormwater = tokens.of(["officer"], agency=MUNICIPALITY, unit="stormwater")
+    await move(feedback, drains, stormwater, "acknowledged", "in_progress", "resolved")
+    rated = await feedback.post(f"/complaints/{drains}/satisfaction", json={"score": 4}, headers=citizen)
+    assert rated.status_code == 201, rated.text
+    assert (await feedback.get(f"/complaints/{drains}/satisfaction", headers=roads)).status_code == 404
+    assert (await feedback.get(f"/complaints/{drains}/satisfaction", headers=stormwater)).status_code == 200
+    assert await listed(admin) >= {drains, potholes}, "admins see every unit"
+    await register(feedback, tokens, MUNICIPALITY, "bribery", "integrity", confidential=True)
+    bribery = (await file(feedback, citizen, category="bribery"))["complaint_id"]
+    both = tokens.of(["officer", "confidential_team"], agency=MUNICIPALITY, unit="roads")
+    assert await listed(both) == {potholes, bribery}, "confidential cases stay the team's, whatever the unit"
+    assert (await feedback.get(f"/complaints/{bribery}", headers=both)).status_code == 200
+    assert await listed(tokens.officer(MUNICIPALITY)) >= {drains, potholes}, "an officer without a unit sees all"

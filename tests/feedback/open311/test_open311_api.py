@@ -9,7 +9,6 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from feedback.main import create_app
-from feedback.open311.catalogue import BY_CODE
 from feedback.open311.router import PREFIX
 from tests.support.service import running
 
@@ -28,14 +27,24 @@ FORM = {
     "phone": "99123456",
 }
 MUSCAT_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+04:00$")
+CATEGORIES = {
+    "street-lighting": ("إنارة الشوارع", "Street lighting"),
+    "sewage": ("الصرف الصحي", "Sewage"),
+    "extortion": ("ابتزاز", "Extortion"),
+}
 
 
 @pytest.fixture
 async def feedback(settings, tokens):
     async with running(create_app(settings)) as client:
         admin = tokens.officer(AGENCY, role="agency_admin")
-        for code in BY_CODE:
-            body = {"category": code, "name": {"ar": code, "en": code}, "unit": "services"}
+        for code, (ar, en) in CATEGORIES.items():
+            body = {
+                "category": code,
+                "name": {"ar": ar, "en": en},
+                "unit": "services",
+                "confidential": code == "extortion",
+            }
             assert (await client.post("/categories", json=body, headers=admin)).status_code == 201
         yield client
 
@@ -90,12 +99,22 @@ async def test_discovery_names_the_v2_endpoint_and_both_formats(feedback):
     assert [f.text for f in endpoint.findall("formats/format")] == ["application/json", "text/xml"]
 
 
-async def test_the_service_list_is_the_default_catalogue_in_arabic_or_english(feedback):
+async def test_the_service_list_is_the_agencies_categories_in_arabic_or_english(feedback, tokens):
+    other = {"category": "sand-on-roads", "name": {"ar": "رمال على الطرق", "en": "Sand on roads"}, "unit": "roads"}
+    dhofar = tokens.officer("dhofar-municipality", role="agency_admin")
+    assert (await feedback.post("/categories", json=other, headers=dhofar)).status_code == 201
+    retired = {**other, "category": "old-kiosks"}
+    assert (await feedback.post("/categories", json=retired, headers=dhofar)).status_code == 201
+    assert (await feedback.post("/categories/old-kiosks/retire", headers=dhofar)).status_code == 200
+
     services = (await feedback.get(f"{PREFIX}/services.json")).json()
+    assert {s["service_code"] for s in services} == {*CATEGORIES, "sand-on-roads"}, "retired ones are not offered"
     lighting = next(s for s in services if s["service_code"] == "street-lighting")
-    assert lighting["service_name"] == "إنارة الشوارع"
+    assert lighting["service_name"] == "إنارة الشوارع" and lighting["group"] == AGENCY
     assert lighting["metadata"] is False and lighting["type"] == "realtime"
     assert set(lighting) == {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
+    theirs = (await feedback.get(f"{PREFIX}/services.json", params={"jurisdiction_id": "dhofar-municipality"})).json()
+    assert [s["service_code"] for s in theirs] == ["sand-on-roads"]
 
     root = xml(await feedback.get(f"{PREFIX}/services.xml", params={"locale": "en"}))
     assert root.tag == "services"
@@ -103,7 +122,47 @@ async def test_the_service_list_is_the_default_catalogue_in_arabic_or_english(fe
     assert by_code.keys() == {s["service_code"] for s in services}
     assert by_code["street-lighting"]["service_name"] == "Street lighting"
     assert by_code["street-lighting"]["metadata"] == "false"
-    assert by_code["street-lighting"]["group"] == "Roads"
+    assert by_code["sand-on-roads"]["group"] == "dhofar-municipality"
+    assert_error(await feedback.get(f"{PREFIX}/services/old-kiosks.json"), 404, "json")
+
+
+async def test_anyone_lists_requests_without_a_token_and_without_personal_or_confidential_data(feedback, tokens):
+    citizen = tokens.citizen()
+    phone = "99887766"
+    public = await filed_id(
+        feedback, citizen, description=f"Lamp out, call me on {phone}", lat="23.58812", long="58.38291"
+    )
+    native = {"kind": "complaint", "agency": AGENCY, "description": f"they want money, {phone}", "language": "en"}
+    confidential = await feedback.post("/complaints", json={**native, "category": "extortion"}, headers=citizen)
+    assert confidential.status_code == 201, confidential.text
+    anonymous = await feedback.post("/complaints/anonymous", json={**native, "category": "street-lighting"})
+    assert anonymous.status_code == 201, anonymous.text
+    opened = await feedback.get(
+        f"/complaints/track/{anonymous.json()['tracking_code']}",
+        headers={"X-Tracking-Secret": anonymous.json()["secret"]},
+    )
+    hidden = {confidential.json()["complaint_id"], opened.json()["complaint_id"]}
+
+    listed = await feedback.get(f"{PREFIX}/requests.json")
+    assert listed.status_code == 200, listed.text
+    assert public in {r["service_request_id"] for r in listed.json()}
+    assert not hidden & {r["service_request_id"] for r in listed.json()}, "confidential and anonymous cases stay out"
+    assert phone not in listed.text
+    [record] = [r for r in listed.json() if r["service_request_id"] == public]
+    assert record["description"] is None, "free text may name people: not public"
+    assert (record["lat"], record["long"]) == (23.588, 58.383), "the place to about 100 m, not the door"
+    assert (record["status"], record["service_name"], record["agency_responsible"]) == ("open", "إنارة الشوارع", AGENCY)
+    as_xml = await feedback.get(f"{PREFIX}/requests.xml", params={"locale": "en", "service_code": "street-lighting"})
+    assert public in [r.findtext("service_request_id") for r in xml(as_xml).findall("request")]
+    assert phone not in as_xml.text
+
+    [one] = (await feedback.get(f"{PREFIX}/requests/{public}.json")).json()
+    assert one["description"] is None and one["service_request_id"] == public
+    for case_id in hidden:
+        assert_error(await feedback.get(f"{PREFIX}/requests/{case_id}.json"), 404, "json")
+        assert_error(await feedback.get(f"{PREFIX}/tokens/{case_id}.json"), 404, "json")
+    [own] = (await feedback.get(f"{PREFIX}/requests/{public}.json", headers=citizen)).json()
+    assert phone in own["description"], "the reporter still reads the whole request"
 
 
 async def test_a_service_definition_has_no_attributes_and_an_unknown_one_is_404(feedback):
@@ -229,9 +288,8 @@ async def test_another_citizen_cannot_read_a_request_and_staff_see_only_their_ag
     request_id = await filed_id(feedback, citizen)
     stranger = tokens.citizen()
     for fmt in ("json", "xml"):
-        assert_error(await feedback.get(f"{PREFIX}/requests/{request_id}.{fmt}", headers=stranger), 403, fmt)
-        assert_error(await feedback.get(f"{PREFIX}/tokens/{request_id}.{fmt}", headers=stranger), 403, fmt)
-        assert_error(await feedback.get(f"{PREFIX}/requests/{request_id}.{fmt}"), 401, fmt)
+        assert_error(await feedback.get(f"{PREFIX}/requests/{request_id}.{fmt}", headers=stranger), 404, fmt)
+        assert_error(await feedback.get(f"{PREFIX}/tokens/{request_id}.{fmt}", headers=stranger), 404, fmt)
         assert_error(await feedback.get(f"{PREFIX}/requests/NO-SUCH.{fmt}", headers=citizen), 404, fmt)
     assert (await feedback.get(f"{PREFIX}/requests.json", headers=stranger)).json() == []
 
@@ -239,4 +297,4 @@ async def test_another_citizen_cannot_read_a_request_and_staff_see_only_their_ag
     assert request_id in [r["service_request_id"] for r in staff]
     elsewhere = tokens.officer("dhofar-municipality")
     assert (await feedback.get(f"{PREFIX}/requests.json", headers=elsewhere)).json() == []
-    assert_error(await feedback.get(f"{PREFIX}/requests/{quote(request_id)}.json", headers=elsewhere), 403, "json")
+    assert_error(await feedback.get(f"{PREFIX}/requests/{quote(request_id)}.json", headers=elsewhere), 404, "json")

@@ -20,8 +20,15 @@ FORM = {
 
 
 @pytest.fixture
-async def feedback(settings):
+async def feedback(settings, tokens):
     async with running(create_app(settings)) as client:
+        body = {
+            "category": "street-lighting",
+            "name": {"ar": "إنارة الشوارع", "en": "Street lighting"},
+            "unit": "roads",
+        }
+        admin = tokens.officer(AGENCY, role="agency_admin")
+        assert (await client.post("/categories", json=body, headers=admin)).status_code == 201
         yield client
 
 

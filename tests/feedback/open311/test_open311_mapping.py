@@ -6,28 +6,34 @@ from xml.etree import ElementTree
 
 from feedback.domain.complaint import Complaint
 from feedback.domain.text import Reply
-from feedback.open311.catalogue import BY_CODE, DEFAULT_CATALOGUE
-from feedback.open311.mapping import OPEN311_STATUS, iso, request_record, service_record
+from feedback.domain.routing import Category
+from feedback.domain.text import Text
+from feedback.open311.mapping import OPEN311_STATUS, iso, public_record, request_record, service_record
 from feedback.open311.render import Open311Error, document, error
 
 FILED = datetime(2026, 11, 22, 6, 30, tzinfo=UTC)
+LIGHTING = Category("muscat-municipality", "street-lighting", Text(ar="إنارة الشوارع", en="Street lighting"), "roads")
+NAMES = {LIGHTING.category: LIGHTING.name}
+
+
+FIELDS = dict(
+    complaint_id="01JC0MPLA1NT",
+    tracking_code="7K2Q9XM4TR0B8ZC5VD3N",
+    agency="muscat-municipality",
+    kind="complaint",
+    category="street-lighting",
+    description="The lamp is out",
+    channel="app",
+    language="ar",
+    reporter_id="pseudonym",
+    governorate=None,
+    wilayat=None,
+    now=FILED,
+)
 
 
 def complaint() -> Complaint:
-    return Complaint.file(
-        complaint_id="01JC0MPLA1NT",
-        tracking_code="7K2Q9XM4TR0B8ZC5VD3N",
-        agency="muscat-municipality",
-        kind="complaint",
-        category="street-lighting",
-        description="The lamp is out",
-        channel="app",
-        language="ar",
-        reporter_id="pseudonym",
-        governorate=None,
-        wilayat=None,
-        now=FILED,
-    )
+    return Complaint.file(**FIELDS)
 
 
 def test_every_status_of_ours_is_open_or_closed():
@@ -46,31 +52,45 @@ def test_status_notes_are_the_latest_public_reply_in_the_asked_language():
     c = c.move_to("acknowledged", by="o", now=FILED, reply=Reply(ar="استلمنا", en="Received"))
     c = c.move_to("in_progress", by="o", now=FILED, reason="internal only")
     c = c.move_to("resolved", by="o", now=FILED, reply=Reply(ar="تم الإصلاح"))
-    assert request_record(c, "ar")["status_notes"] == "تم الإصلاح"
-    assert request_record(c, "en")["status_notes"] == "تم الإصلاح", "falls back to the language written"
-    assert request_record(c, "en")["status"] == "closed"
-    assert request_record(complaint(), "en")["status_notes"] is None
+    assert request_record(c, "ar", NAMES)["status_notes"] == "تم الإصلاح"
+    assert request_record(c, "en", NAMES)["status_notes"] == "تم الإصلاح", "falls back to the language written"
+    assert request_record(c, "en", NAMES)["status"] == "closed"
+    assert request_record(complaint(), "en", NAMES)["status_notes"] is None
 
 
-def test_the_default_catalogue_is_named_in_both_languages_with_unique_codes():
-    assert len(BY_CODE) == len(DEFAULT_CATALOGUE)
-    for service in DEFAULT_CATALOGUE:
-        assert service.name.ar and service.name.en and service.group.ar and service.group.en
-    record = service_record(BY_CODE["street-lighting"], "en")
-    assert record["service_name"] == "Street lighting"
+def test_a_service_is_an_agencys_category_named_in_either_language():
+    record = service_record(LIGHTING, "en")
+    assert (record["service_code"], record["service_name"], record["group"]) == (
+        "street-lighting",
+        "Street lighting",
+        "muscat-municipality",
+    )
     assert record["metadata"] is False and record["type"] == "realtime"
-    assert service_record(BY_CODE["street-lighting"], "ar")["service_name"] == "إنارة الشوارع"
+    assert service_record(LIGHTING, "ar")["service_name"] == "إنارة الشوارع"
+    assert request_record(complaint(), "en", NAMES)["service_name"] == "Street lighting"
+    assert request_record(complaint(), "en", {})["service_name"] == "street-lighting", "an unknown slug as it is"
+
+
+def test_the_public_record_has_no_description_and_a_rounded_place():
+    placed = Complaint.file(
+        **{**FIELDS, "description": "Call me on 99123456", "latitude": 23.58812, "longitude": 58.38291}
+    )
+    record = public_record(placed, "en", NAMES)
+    assert record["description"] is None
+    assert (record["lat"], record["long"]) == (23.588, 58.383)
+    assert public_record(complaint(), "en", NAMES)["lat"] is None
 
 
 def test_xml_wraps_each_entry_and_writes_booleans_and_empties_the_spec_way():
-    response = document("xml", [service_record(BY_CODE["sewage"], "en")], root="services", item="service")
+    sewage = Category("nama-water", "sewage", Text(ar="الصرف الصحي", en="Sewage"), "networks")
+    response = document("xml", [service_record(sewage, "en")], root="services", item="service")
     root = ElementTree.fromstring(response.body)
     assert root.tag == "services"
     [service] = root.findall("service")
     assert service.findtext("metadata") == "false"
     assert service.findtext("service_code") == "sewage"
     record = ElementTree.fromstring(
-        document("xml", [request_record(complaint(), "en")], root="service_requests", item="request").body
+        document("xml", [request_record(complaint(), "en", NAMES)], root="service_requests", item="request").body
     ).find("request")
     assert record.find("lat") is not None and record.findtext("lat") == ""
 

@@ -70,3 +70,24 @@ def test_settings_give_default_and_per_category_targets_holidays_and_hours():
 def test_a_misspelt_category_override_is_refused():
     with pytest.raises(ValueError, match="acknowledge_hour"):
         SlaRules.of(settings(sla_categories={"water-leak": {"acknowledge_hour": 2}}))
+
+
+def test_a_reopening_turns_the_answer_into_a_pause_until_it():
+    history = [
+        ("submitted", FILED),
+        ("acknowledged", at(1)),
+        ("in_progress", at(2)),
+        ("resolved", at(3)),
+        ("closed", at(4)),
+        ("in_progress", at(9)),
+    ]
+    assert clock_events(FILED, history) == [
+        ClockEvent(FILED, "filed"),
+        ClockEvent(at(1), "acknowledged"),
+        ClockEvent(at(2), "acknowledged"),
+        ClockEvent(at(3), "paused"),
+        ClockEvent(at(9), "resumed"),
+        ClockEvent(at(9), "acknowledged"),
+    ]
+    answered_again = [*history, ("resolved", at(12))]
+    assert clock_events(FILED, answered_again)[-1] == ClockEvent(at(12), "resolved")

@@ -1,12 +1,13 @@
 """Routing by the category catalogue, and the lifecycle steps around it: hand back,
 waiting for the citizen, reopening, internal notes, location and attachments."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from feedback.domain.complaint import Complaint
-from feedback.domain.routing import Category, route_by_category
+from feedback.domain.complaint import Complaint, Note
+from feedback.domain.routing import Category, confidential_by_category, route_by_category
 from feedback.domain.text import Text
 from sharik.errors import Conflict, Invalid
 
@@ -61,24 +62,30 @@ def test_without_an_agency_a_slug_only_one_agency_has_routes_and_a_shared_one_do
 
 
 def test_an_area_limited_category_takes_only_its_governorates():
-    entries = [category("dhofar-municipality", "dhofar"), category("muscat-municipality", "muscat")]
+    entries = [category("dhofar-municipality", "dhofar")]
     assert route_by_category(entries, agency=None, governorate="dhofar").agency == "dhofar-municipality"
     assert route_by_category(entries, agency=None, governorate="al_wusta") is None
     assert route_by_category(entries, agency=None, governorate=None) is None, "no governorate, no area rule"
 
 
-def test_a_category_of_the_governorate_wins_over_a_nationwide_one():
-    entries = [category("dhofar-municipality", "dhofar"), category("ministry-of-transport")]
-    assert route_by_category(entries, agency=None, governorate="dhofar").agency == "dhofar-municipality"
-    assert route_by_category(entries, agency=None, governorate="muscat").agency == "ministry-of-transport"
+def test_another_agencys_area_limited_entry_for_a_slug_captures_nothing():
+    # A catalogue from before a slug belonged to one agency: B's Muscat-only entry for
+    # A's confidential slug neither wins Muscat's filings nor makes them ordinary.
+    owner = replace(category("royal-oman-police", slug="probe-integrity"), confidential=True)
+    intruder = category("muscat-municipality", "muscat", slug="probe-integrity")
+    entries = [owner, intruder]
+    assert route_by_category(entries, agency=None, governorate="muscat") is None, "to triage"
+    assert route_by_category(entries, agency="royal-oman-police", governorate="muscat") == owner
+    assert confidential_by_category(entries) and confidential_by_category([intruder, owner])
+    assert not confidential_by_category([intruder])
 
 
-def test_the_rule_can_leave_out_the_agency_that_handed_a_case_back():
-    entries = [category("nama-water"), category("muscat-municipality")]
-    chosen = route_by_category(entries, agency=None, governorate="muscat", excluding=("nama-water",))
-    assert chosen.agency == "muscat-municipality"
-    both = ("nama-water", "muscat-municipality")
-    assert route_by_category(entries, agency=None, governorate="muscat", excluding=both) is None
+def test_a_hand_back_never_reroutes_to_another_agency_holding_the_same_slug():
+    entries = [category("nama-water"), category("muscat-municipality", "muscat")]
+    assert route_by_category(entries, agency=None, governorate="muscat", excluding=("nama-water",)) is None
+    alone = [category("muscat-municipality")]
+    assert route_by_category(alone, agency=None, governorate="muscat", excluding=("nama-water",)) == alone[0]
+    assert route_by_category(alone, agency=None, governorate="muscat", excluding=("muscat-municipality",)) is None
 
 
 def test_routing_moves_submitted_to_routed_with_the_unit_and_only_once():
@@ -145,6 +152,27 @@ def test_notes_are_kept_apart_from_the_history():
     assert noted.history == filed().history
     with pytest.raises(Invalid):
         filed().add_note("   ", by="officer-1", now=NOW)
+
+
+def test_notes_stay_with_the_agency_that_wrote_them():
+    case = filed(agency=None).route_to("nama-water", "networks", by="rule", now=NOW)
+    noted = case.add_note("ours", by="officer-1", now=NOW)
+    legacy = replace(noted, notes=(*noted.notes, Note(text="before agencies were noted", at=NOW, by="officer-2")))
+    assert [n.text for n in legacy.notes_of("nama-water")] == ["ours", "before agencies were noted"]
+    later = NOW + timedelta(hours=1)
+    moved = legacy.hand_back(by="officer-1", reason="not ours", now=later).route_to(
+        "muscat-municipality", "roads", by="operator-1", now=later
+    )
+    assert moved.notes_of("muscat-municipality") == ()
+    assert moved.holding_starts == len(moved.history) - 1
+
+
+def test_a_hand_back_drops_the_duplicate_link_to_the_agencys_case():
+    routed = filed().route_to("nama-water", "networks", by="rule", now=NOW)
+    other = replace(routed, complaint_id="c2")
+    linked = routed.link_to(other)
+    assert linked.linked_to == "c2"
+    assert linked.hand_back(by="officer-1", reason="not ours", now=NOW).linked_to is None
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,9 @@ QUESTION = LocalizedText(ar="ما موضوع المنتدى؟", en="Which forum 
 def test_every_public_topic_but_votes_is_consumed():
     assert TOPICS == [
         "consultation.campaigns",
+        "consultation.documents",
+        "consultation.plans",
+        "consultation.surveys",
         "feedback.complaints",
         "feedback.services",
         "notifier.deliveries",
@@ -113,3 +116,12 @@ def test_deliveries_are_keyed_by_delivery_id_and_their_outcome_only_rises():
     assert sent.update["$max"] == {"outcome": SENT}
     assert failed.update["$max"] == {"outcome": FAILED}
     assert SENT > FAILED
+
+
+def test_a_campaign_cancelled_before_its_launch_never_reaches_the_public_read_model():
+    from sharik.events.consultation import CampaignCancelled
+
+    reason = LocalizedText(ar="ألغيت", en="Called off")
+    assert project(CampaignCancelled(campaign_id="c1", agency="mm", reason=reason, was_launched=False, cancelled_at=NOW)) == []
+    [change] = project(CampaignCancelled(campaign_id="c1", agency="mm", reason=reason, was_launched=True, cancelled_at=NOW))
+    assert change.update["$set"]["cancel_reason"] == {"ar": "ألغيت", "en": "Called off"}

@@ -4,12 +4,14 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from opentelemetry import trace
 from prometheus_client import CollectorRegistry
 
 from sharik.auth import Principal
-from sharik.bus import make_broker
+from sharik.bus.topics import ensure_topics
 from sharik.store import connect
 from tests.support.service import unique_database
+from voting.announcer import VoteAnnouncer
 from voting.audit import AuditLog
 from voting.board_handlers import BoardHandlers
 from voting.board_store import BoardStore
@@ -19,6 +21,7 @@ from voting.handlers import BallotHandlers, DraftBallot
 from voting.roll_store import RollStore
 from voting.running_tally import RunningTally
 from voting.store import BallotStore
+from voting.vote_writer import VoteWriter
 
 pytestmark = pytest.mark.integration
 
@@ -28,17 +31,13 @@ LEASE = timedelta(minutes=1)
 
 
 @pytest.fixture
-async def broker(kafka_bootstrap_servers):
-    """A real broker for the sealer's VoteCast announcements."""
-    broker = make_broker(
-        bootstrap_servers=kafka_bootstrap_servers,
-        client_id="sealing-test",
-        tracer_provider=None,
-        registry=CollectorRegistry(),
-    )
-    await broker.start()
-    yield broker
-    await broker.stop()
+async def announcer(kafka_bootstrap_servers):
+    """A real producer for the sealer's VoteCast announcements."""
+    await ensure_topics(kafka_bootstrap_servers, published=["voting.votes"], consumed=[])
+    announcer = VoteAnnouncer(kafka_bootstrap_servers, tracer=trace.get_tracer(__name__), registry=CollectorRegistry())
+    await announcer.start()
+    yield announcer
+    await announcer.stop()
 
 
 @pytest.fixture
@@ -60,6 +59,7 @@ def handlers_on(ballots: BallotStore, board: BoardStore) -> BallotHandlers:
         roll=RollStore(db),
         audit=AuditLog(db),
         tally=RunningTally(db),
+        votes=VoteWriter(ballots, vouch_seconds=2),
         pseudonym_key="test-key",
         in_flight_wait_seconds=2,
         clock=lambda: T0,
@@ -119,12 +119,12 @@ async def test_sealers_racing_while_votes_arrive_build_one_whole_chain(stores):
     assert await board.waiting(ballot_id) == []
 
 
-async def test_the_lease_lets_one_sealer_work_a_ballot_at_a_time(stores, broker):
+async def test_the_lease_lets_one_sealer_work_a_ballot_at_a_time(stores, announcer):
     ballots, board = stores
     handlers = handlers_on(ballots, board)
     ballot_id = await open_ballot(handlers)
     await cast(handlers, ballot_id, range(10))
-    replicas = [BoardHandlers(ballots, board, broker, clock=lambda: T0) for _ in range(2)]
+    replicas = [BoardHandlers(ballots, board, RunningTally(board.box.database), announcer, clock=lambda: T0) for _ in range(2)]
 
     appended = await asyncio.gather(*(r.seal_pending(lease=LEASE) for r in replicas))
 
@@ -153,18 +153,29 @@ async def test_a_close_seals_what_the_sealer_has_not_and_counts_from_the_board(s
     assert [(c.option_id, c.votes) for c in closed.result.counts] == [("yes", 6), ("no", 3)]
 
 
-async def test_a_vote_stored_after_the_count_stays_off_the_sealed_board(stores, broker):
+async def test_a_vote_stored_after_the_count_stays_off_the_sealed_board(stores, announcer):
     ballots, board = stores
     handlers = handlers_on(ballots, board)
     ballot_id = await open_ballot(handlers)
     await cast(handlers, ballot_id, range(2))
     closed = await handlers.close(ballot_id, by=OFFICER)
-    # A vote slower than the in-flight wait lands after the count.
-    late = {"_id": "late", "ballot_id": ballot_id, "choice": ["no"], "cast_at": T0}
-    await ballots.box.insert_one(late)
+    # Stored after the count by a writer the close gave up on (its voter was refused).
+    await ballots.box.insert_one({"_id": "late", "ballot_id": ballot_id, "choice": ["no"]})
 
-    assert await BoardHandlers(ballots, board, broker, clock=lambda: T0).seal_pending(lease=LEASE) == 0
+    assert await BoardHandlers(ballots, board, RunningTally(board.box.database), announcer, clock=lambda: T0).seal_pending(lease=LEASE) == 0
 
     assert await board.seals(ballot_id, binding=False) == closed.board
-    # Filed with the other votes, marked late.
-    assert (await board.votes.find_one({"_id": "late"}))["late"] is True
+    assert await board.box.find_one({"_id": "late"}) is None
+
+
+async def test_a_close_gives_up_on_a_silent_writer_and_that_writer_cannot_confirm_its_votes(stores):
+    ballots, board = stores
+    handlers = handlers_on(ballots, board)
+    ballot_id = await open_ballot(handlers)
+    # A replica admitted three votes and died: it stopped vouching a second ago.
+    await ballots.admit(ballot_id, writer="dead", votes=3, alive_until=datetime.now(UTC) - timedelta(seconds=1))
+
+    closed = await asyncio.wait_for(handlers.close(ballot_id, by=OFFICER), 10)
+
+    assert closed.state == "closed"
+    assert not await ballots.release(ballot_id, writer="dead", votes=3)

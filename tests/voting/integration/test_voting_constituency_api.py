@@ -137,6 +137,18 @@ async def test_a_constituency_election_end_to_end(voting, tokens, tmp_path, mong
         cast = await voting.post(f"/ballots/{ballot_id}/votes", json={"choice": candidate}, headers=voter(tokens, n))
         assert cast.status_code == 201, cast.text
 
+    client = AsyncMongoClient(mongodb_url)
+    try:
+        db = client[database]
+        # The governorate is on who voted (the mark), never on what was voted.
+        marks = await db["voters"].find({"ballot_id": ballot_id}).to_list()
+        assert sorted(m["governorate"] for m in marks) == ["Muscat"] * 5 + ["North Al Batinah"] * 2
+        # In the ballot box, or filed once sealed, until the closed ballot's votes are announced.
+        stored = [v for name in ("votes", "ballot_box") for v in await db[name].find({"ballot_id": ballot_id}).to_list()]
+        assert len(stored) == 7 and not any("governorate" in v for v in stored)
+    finally:
+        await client.close()
+
     result = await closed(voting, tokens, ballot_id, tmp_path)
     seeb, bawshar, sohar = result["constituencies"]
     assert [(c["option_id"], c["votes"], c["percent"]) for c in seeb["counts"]] == [
@@ -168,17 +180,6 @@ async def test_a_constituency_election_end_to_end(voting, tokens, tmp_path, mong
     ]
     assert event["turnout"]["by_governorate"][0] == {"governorate": "Muscat", "eligible": 6, "voted": 5, "percent": 83.33}
 
-    client = AsyncMongoClient(mongodb_url)
-    try:
-        db = client[database]
-        # The governorate is on who voted (the mark), never on what was voted.
-        marks = await db["voters"].find({"ballot_id": ballot_id}).to_list()
-        assert sorted(m["governorate"] for m in marks) == ["Muscat"] * 5 + ["North Al Batinah"] * 2
-        # Filed, or still in the ballot box until the sealer announces them.
-        stored = [v for name in ("votes", "ballot_box") for v in await db[name].find({"ballot_id": ballot_id}).to_list()]
-        assert len(stored) == 7 and not any("governorate" in v for v in stored)
-    finally:
-        await client.close()
 
     auditor = tokens.of(["auditor"])
     entries = (await voting.get(f"/audit?ballot_id={ballot_id}", headers=auditor)).json()

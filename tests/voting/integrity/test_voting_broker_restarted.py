@@ -1,10 +1,9 @@
 """No vote lost or counted twice when the broker is restarted mid-run.
 
 A Kafka of this module's own (free ports, its log dir kept across the restart), one
-voting replica pointed at it. Votes go on while Kafka is down (the HTTP path does not
-touch it: they are sealed on the board and wait in the ballot box with their VoteCast);
-once Kafka is back on the same ports the sealer announces them and the tally consumer
-reconnects from its committed offsets."""
+voting replica pointed at it. Votes go on while Kafka is down (neither the HTTP path nor
+the running tally touches it: they are sealed on the board, counted, and wait in the
+ballot box); once Kafka is back on the same ports the sealer announces them."""
 
 import asyncio
 import shutil
@@ -13,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from ulid import ULID
 
 from devstack import kafka
 from devstack.smtp import free_port
@@ -67,7 +65,6 @@ async def test_a_broker_restarted_mid_run_loses_and_doubles_nothing(broker, mong
         "kafka": broker.url,
         "mongodb_url": mongodb_url,
         "database": unique_database("voting"),
-        "group": f"sharik.voting.integrity.{str(ULID()).lower()}",
     }
     replica = launch_replica(**where)
     try:

@@ -1,16 +1,14 @@
-"""No vote lost or counted twice when a tally consumer is killed mid-run and restarted.
+"""No vote lost or counted twice when a replica is killed mid-run and restarted.
 
-Two voting replicas share a database and a consumer group, so each counts some of the
-partitions of `voting.votes` (and both seal, announce and serve). Citizens vote through the
-replica that stays up; the other is SIGKILLed while votes flow (its uncommitted batch,
-its announcing pass and its sealing lease die with it), votes go on, it is restarted, the
-run finishes."""
+Two voting replicas share a database; both take votes, seal, count the running tally,
+announce and serve. Citizens vote through the replica that stays up; the other is
+SIGKILLed while votes flow (its sealing pass, its count and its announcing die with it,
+and its sealing lease is left to expire), votes go on, it is restarted, the run finishes."""
 
 import asyncio
 
 import httpx
 import pytest
-from ulid import ULID
 
 from tests.support.service import unique_database
 from tests.voting.integrity.conftest import (
@@ -36,7 +34,6 @@ async def test_a_tally_consumer_killed_and_restarted_mid_run_loses_and_doubles_n
         "kafka": kafka_bootstrap_servers,
         "mongodb_url": mongodb_url,
         "database": unique_database("voting"),
-        "group": f"sharik.voting.integrity.{str(ULID()).lower()}",
     }
     survivor, victim = launch_replica(**where), launch_replica(**where)
     try:

@@ -54,6 +54,9 @@ class Note:
     text: str
     at: datetime
     by: str
+    agency: str | None = None
+    """The agency whose staff wrote it; only that agency reads it. None on notes kept
+    before notes named their agency (see Complaint.notes_of)."""
 
 
 @dataclass(frozen=True)
@@ -192,10 +195,13 @@ class Complaint:
         if self.status not in ("routed", "acknowledged"):
             raise Conflict(f"only a routed or acknowledged case is handed back; this one is {self.status}")
         change = StatusChange(status="submitted", at=now, by=by, reason=reason)
+        # The duplicate link points at a case of the agency it leaves: cross-agency links
+        # are refused, so it does not travel with the case.
         return replace(
             self,
             agency=None,
             unit=None,
+            linked_to=None,
             handed_back_by=(*self.handed_back_by, self.agency),
             history=(*self.history, change),
         )
@@ -223,7 +229,21 @@ class Complaint:
         text = text.strip()
         if not text or len(text) > NOTE_MAX_CHARS:
             raise Invalid(f"a note has 1 to {NOTE_MAX_CHARS} characters", details=[{"field": "text"}])
-        return replace(self, notes=(*self.notes, Note(text=text, at=now, by=by)))
+        return replace(self, notes=(*self.notes, Note(text=text, at=now, by=by, agency=self.agency)))
+
+    @property
+    def holding_starts(self) -> int:
+        """Index of the history step where the current agency's holding began (its last
+        routing); 0 when the case was never routed."""
+        return max((i for i, c in enumerate(self.history) if c.status == "routed"), default=0)
+
+    def notes_of(self, agency: str | None) -> tuple[Note, ...]:
+        """The internal notes `agency`'s staff wrote: notes stay with the agency that
+        wrote them when a case moves to another. A note without an agency is from before
+        notes named it; it is shown only if written during the current holding."""
+        since = self.history[self.holding_starts].at
+        legacy = agency == self.agency
+        return tuple(n for n in self.notes if n.agency == agency or (n.agency is None and legacy and n.at >= since))
 
     def link_to(self, other: "Complaint") -> "Complaint":
         """An officer marks this case a duplicate of `other`, of the same agency and

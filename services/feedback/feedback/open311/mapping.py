@@ -4,14 +4,16 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Literal
 
 from feedback.domain.complaint import Complaint
+from feedback.domain.routing import Category
 from feedback.domain.text import Text
 from feedback.domain.tracking import grouped
-from feedback.open311.catalogue import BY_CODE, Open311Service
 
 Locale = Literal["ar", "en"]
 Open311Status = Literal["open", "closed"]
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+PUBLIC_DECIMALS = 3
+"""Coordinates shown to anyone are rounded to about 110 m: the street, not the door."""
 # Oman keeps no daylight saving, so Asia/Muscat is always +04:00.
 MUSCAT = timezone(timedelta(hours=4), "Asia/Muscat")
 
@@ -37,22 +39,23 @@ def text_in(text: Text, locale: Locale) -> str:
     return text.en if locale == "en" else text.ar
 
 
-def service_record(service: Open311Service, locale: Locale) -> dict[str, Any]:
-    """One entry of GET services."""
+def service_record(category: Category, locale: Locale) -> dict[str, Any]:
+    """One entry of GET services: an agency's category; the group is the agency."""
+    name = text_in(category.name, locale)
     return {
-        "service_code": service.code,
-        "service_name": text_in(service.name, locale),
-        "description": text_in(service.description, locale),
+        "service_code": category.category,
+        "service_name": name,
+        "description": name,
         "metadata": False,
         "type": "realtime",
-        "keywords": ",".join(service.keywords),
-        "group": text_in(service.group, locale),
+        "keywords": "",
+        "group": category.agency,
     }
 
 
-def service_definition(service: Open311Service) -> dict[str, Any]:
+def service_definition(category: Category) -> dict[str, Any]:
     """GET services/{code}: no extra attributes are asked for."""
-    return {"service_code": service.code, "attributes": []}
+    return {"service_code": category.category, "attributes": []}
 
 
 def status_notes(complaint: Complaint, locale: Locale) -> str | None:
@@ -64,14 +67,15 @@ def status_notes(complaint: Complaint, locale: Locale) -> str | None:
     return None
 
 
-def request_record(complaint: Complaint, locale: Locale) -> dict[str, Any]:
-    """One service request; fields we do not keep (address, media) are present and empty."""
-    service = BY_CODE.get(complaint.category)
+def request_record(complaint: Complaint, locale: Locale, names: dict[str, Text]) -> dict[str, Any]:
+    """One service request, whole, for its reporter or handlers; fields we do not keep
+    (address, media) are present and empty. `names` names the categories by slug."""
+    name = names.get(complaint.category)
     return {
         "service_request_id": complaint.complaint_id,
         "status": OPEN311_STATUS[complaint.status],
         "status_notes": status_notes(complaint, locale),
-        "service_name": text_in(service.name, locale) if service else complaint.category,
+        "service_name": text_in(name, locale) if name else complaint.category,
         "service_code": complaint.category,
         "description": complaint.description,
         "agency_responsible": complaint.agency,
@@ -86,6 +90,14 @@ def request_record(complaint: Complaint, locale: Locale) -> dict[str, Any]:
         "long": complaint.longitude,
         "media_url": None,
     }
+
+
+def public_record(complaint: Complaint, locale: Locale, names: dict[str, Text]) -> dict[str, Any]:
+    """A request as anyone sees it: the citizen's free text may name people, so no
+    description; the place rounded. The agency's public reply stays (it is public)."""
+    record = request_record(complaint, locale, names)
+    rounded = {k: None if record[k] is None else round(record[k], PUBLIC_DECIMALS) for k in ("lat", "long")}
+    return {**record, "description": None, **rounded}
 
 
 def created_record(complaint: Complaint) -> dict[str, Any]:

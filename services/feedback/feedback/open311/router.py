@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated
 from urllib.parse import parse_qsl
@@ -9,15 +10,17 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from feedback.category_handlers import CategoryHandlers
 from feedback.domain.complaint import Complaint
 from feedback.handlers import ComplaintHandlers, FileComplaint
-from feedback.open311.catalogue import BY_CODE, DEFAULT_CATALOGUE
+from feedback.domain.text import Text
 from feedback.open311.mapping import (
     MUSCAT,
     OPEN311_STATUS,
     Locale,
     created_record,
     discovery,
+    public_record,
     request_record,
     service_definition,
     service_record,
@@ -25,7 +28,7 @@ from feedback.open311.mapping import (
 from feedback.open311.render import FORMATS, Format, Open311Error, document, error
 from sharik.auth import Principal
 from sharik.errors import DomainError, Forbidden, NotFound
-from sharik.http import current_user
+from sharik.http import current_user, optional_user
 
 PREFIX = "/open311/v2"
 # Errors are GeoReport v2 error documents, not the platform's error shape.
@@ -48,11 +51,12 @@ router = APIRouter(
     prefix=PREFIX, tags=["open311"], responses={status: GEOREPORT_ERROR for status in (400, 401, 403, 404)}
 )
 
-# When the façade or its default catalogue last changed.
+# When the façade last changed.
 CHANGESET = datetime(2026, 11, 22, tzinfo=MUSCAT)
 # The spec's defaults for GET requests: the last 90 days, at most 1000 requests.
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000
+MAX_SERVICES = 500
 _AGENCY = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 # Nobody's contact details are kept: Open311's email, names, phone, device and
 # account fields are read past, never stored (docs/services/feedback-open311.md).
@@ -63,6 +67,13 @@ def _handlers(request: Request) -> ComplaintHandlers:
 
 
 Handlers = Annotated[ComplaintHandlers, Depends(_handlers)]
+
+
+def _categories(request: Request) -> CategoryHandlers:
+    return request.app.state.categories
+
+
+Categories = Annotated[CategoryHandlers, Depends(_categories)]
 
 
 async def _answer(fmt: str, build: Callable[[Format], Awaitable[Response]]) -> Response:
@@ -95,32 +106,35 @@ async def get_discovery(fmt: str, request: Request) -> Response:
 
 
 @router.get("/services.{fmt}")
-async def get_services(fmt: str, request: Request) -> Response:
-    """The default catalogue of request types, named in `locale` (ar by default, or en)."""
+async def get_services(fmt: str, request: Request, categories: Categories) -> Response:
+    """The agencies' categories that take filings (or `jurisdiction_id`'s), named in
+    `locale` (ar by default, or en)."""
     locale = _locale(request)
+    agency = request.query_params.get("jurisdiction_id") or None
 
     async def build(f: Format) -> Response:
-        records = [service_record(service, locale) for service in DEFAULT_CATALOGUE]
+        offered = await categories.listed(agency=agency, retired=False, limit=MAX_SERVICES)
+        records = [service_record(category, locale) for category in offered]
         return document(f, records, root="services", item="service")
 
     return await _answer(fmt, build)
 
 
 @router.get("/services/{service_code}.{fmt}")
-async def get_service_definition(service_code: str, fmt: str) -> Response:
+async def get_service_definition(service_code: str, fmt: str, categories: Categories) -> Response:
     """A service's definition; none asks for extra attributes."""
 
     async def build(f: Format) -> Response:
-        service = BY_CODE.get(service_code)
-        if service is None:
+        offered = await categories.offered(service_code)
+        if not offered:
             raise Open311Error(404, f"no service {service_code}")
-        return document(f, service_definition(service), root="service_definition")
+        return document(f, service_definition(offered[0]), root="service_definition")
 
     return await _answer(fmt, build)
 
 
 @router.post("/requests.{fmt}")
-async def post_request(fmt: str, request: Request, handlers: Handlers) -> Response:
+async def post_request(fmt: str, request: Request, handlers: Handlers, categories: Categories) -> Response:
     """A citizen (bearer token) files a request to the agency `jurisdiction_id` names."""
 
     async def build(f: Format) -> Response:
@@ -130,7 +144,7 @@ async def post_request(fmt: str, request: Request, handlers: Handlers) -> Respon
         if not _AGENCY.fullmatch(agency):
             raise Open311Error(400, f"jurisdiction_id {agency!r} names no agency")
         service_code = _required(fields, "service_code")
-        if service_code not in BY_CODE:
+        if not await categories.offered(service_code):
             raise Open311Error(400, f"service_code {service_code!r} is not in the service list")
         latitude, longitude = _location(fields)
         description = _required(fields, "description")
@@ -151,32 +165,50 @@ async def post_request(fmt: str, request: Request, handlers: Handlers) -> Respon
 
 
 @router.get("/requests.{fmt}")
-async def get_requests(fmt: str, request: Request, handlers: Handlers) -> Response:
-    """A citizen's own requests, or their agency's for staff, filtered as the spec says."""
+async def get_requests(fmt: str, request: Request, handlers: Handlers, categories: Categories) -> Response:
+    """Public as the spec says: without a token, every agency's requests anyone may see
+    (no anonymous or confidential case, no description, the place rounded). With one, a
+    citizen's own requests or their agency's for staff, whole. Filtered as the spec says."""
     params = request.query_params
     locale = _locale(request)
 
     async def build(f: Format) -> Response:
-        user = await current_user(request)
-        if params.get("service_request_id"):
-            found = await _visible(handlers, _listed(params["service_request_id"]), user)
+        user = await optional_user(request)
+        names = await _names(categories)
+        if user is None:
+            if params.get("service_request_id"):
+                found = await _public_ones(handlers, _listed(params["service_request_id"]))
+            else:
+                found = await handlers.public(**RequestFilter.of(params).store_filters(), limit=MAX_REQUESTS)
+            records = [public_record(c, locale, names) for c in found]
         else:
-            matches = _filter(params)
-            found = [c for c in await _reachable(handlers, user) if matches(c)]
-        records = [request_record(c, locale) for c in found[:MAX_REQUESTS]]
+            if params.get("service_request_id"):
+                found = await _visible(handlers, _listed(params["service_request_id"]), user)
+            else:
+                matches = RequestFilter.of(params).matches
+                found = [c for c in await _reachable(handlers, user) if matches(c)]
+            records = [request_record(c, locale, names) for c in found[:MAX_REQUESTS]]
         return document(f, records, root="service_requests", item="request")
 
     return await _answer(fmt, build)
 
 
 @router.get("/requests/{service_request_id}.{fmt}")
-async def get_request(service_request_id: str, fmt: str, request: Request, handlers: Handlers) -> Response:
-    """One request, for the citizen who filed it or its agency's staff."""
+async def get_request(
+    service_request_id: str, fmt: str, request: Request, handlers: Handlers, categories: Categories
+) -> Response:
+    """One request: whole for the citizen who filed it or its agency's staff, as in the
+    public list without a token."""
     locale = _locale(request)
 
     async def build(f: Format) -> Response:
-        complaint = await handlers.view(service_request_id, by=await current_user(request))
-        return document(f, [request_record(complaint, locale)], root="service_requests", item="request")
+        names = await _names(categories)
+        user = await optional_user(request)
+        if user is None:
+            record = public_record(await handlers.public_one(service_request_id), locale, names)
+        else:
+            record = request_record(await handlers.view(service_request_id, by=user), locale, names)
+        return document(f, [record], root="service_requests", item="request")
 
     return await _answer(fmt, build)
 
@@ -186,11 +218,20 @@ async def get_token(token: str, fmt: str, request: Request, handlers: Handlers) 
     """Requests are created at once, so a token is the request id itself."""
 
     async def build(f: Format) -> Response:
-        complaint = await handlers.view(token, by=await current_user(request))
+        user = await optional_user(request)
+        if user is None:
+            complaint = await handlers.public_one(token)
+        else:
+            complaint = await handlers.view(token, by=user)
         record = {"service_request_id": complaint.complaint_id, "token": token}
         return document(f, [record], root="service_requests", item="request")
 
     return await _answer(fmt, build)
+
+
+async def _names(categories: CategoryHandlers) -> dict[str, Text]:
+    """Every category's name by slug, retired ones included: old requests keep theirs."""
+    return {c.category: c.name for c in await categories.listed(agency=None, retired=True, limit=MAX_SERVICES)}
 
 
 def _required(fields: dict[str, str], name: str) -> str:
@@ -229,6 +270,17 @@ async def _visible(handlers: ComplaintHandlers, ids: list[str], user: Principal)
     return found
 
 
+async def _public_ones(handlers: ComplaintHandlers, ids: list[str]) -> list[Complaint]:
+    """The listed requests anyone may see; the others are left out, not reported."""
+    found = []
+    for complaint_id in ids[:MAX_REQUESTS]:
+        try:
+            found.append(await handlers.public_one(complaint_id))
+        except NotFound:
+            continue
+    return found
+
+
 async def _reachable(handlers: ComplaintHandlers, user: Principal) -> list[Complaint]:
     """Staff (and the confidential team) see their agency's requests as the handlers
     allow, citizens their own; newest first."""
@@ -237,27 +289,46 @@ async def _reachable(handlers: ComplaintHandlers, user: Principal) -> list[Compl
     return await handlers.mine(by=user, limit=MAX_REQUESTS)
 
 
-def _filter(params) -> Callable[[Complaint], bool]:
+@dataclass(frozen=True)
+class RequestFilter:
     """The spec's filters on GET requests; with no dates, the last 90 days."""
-    start, end = _moment(params, "start_date"), _moment(params, "end_date")
-    if start is None and end is None:
-        start = datetime.now(MUSCAT) - DEFAULT_WINDOW
-    statuses = _listed(params.get("status", ""))
-    if unknown := set(statuses) - {"open", "closed"}:
-        raise Open311Error(400, f"status must be open or closed, not {', '.join(sorted(unknown))}")
-    codes = _listed(params.get("service_code", ""))
-    agency = params.get("jurisdiction_id")
 
-    def matches(complaint: Complaint) -> bool:
+    start: datetime | None
+    end: datetime | None
+    statuses: list[str]
+    """Open311's: open, closed."""
+    codes: list[str]
+    agency: str | None
+
+    @classmethod
+    def of(cls, params) -> "RequestFilter":
+        start, end = _moment(params, "start_date"), _moment(params, "end_date")
+        if start is None and end is None:
+            start = datetime.now(MUSCAT) - DEFAULT_WINDOW
+        statuses = _listed(params.get("status", ""))
+        if unknown := set(statuses) - {"open", "closed"}:
+            raise Open311Error(400, f"status must be open or closed, not {', '.join(sorted(unknown))}")
+        return cls(start, end, statuses, _listed(params.get("service_code", "")), params.get("jurisdiction_id"))
+
+    def matches(self, complaint: Complaint) -> bool:
         return (
-            (start is None or complaint.filed_at >= start)
-            and (end is None or complaint.filed_at <= end)
-            and (not statuses or OPEN311_STATUS[complaint.status] in statuses)
-            and (not codes or complaint.category in codes)
-            and (not agency or complaint.agency == agency)
+            (self.start is None or complaint.filed_at >= self.start)
+            and (self.end is None or complaint.filed_at <= self.end)
+            and (not self.statuses or OPEN311_STATUS[complaint.status] in self.statuses)
+            and (not self.codes or complaint.category in self.codes)
+            and (not self.agency or complaint.agency == self.agency)
         )
 
-    return matches
+    def store_filters(self) -> dict:
+        """The same filters as the store's query for the public list."""
+        ours = [status for status, theirs in OPEN311_STATUS.items() if theirs in self.statuses]
+        return {
+            "agency": self.agency,
+            "categories": self.codes,
+            "statuses": ours,
+            "since": self.start,
+            "until": self.end,
+        }
 
 
 def _moment(params, name: str) -> datetime | None:

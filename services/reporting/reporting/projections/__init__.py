@@ -14,6 +14,7 @@ from reporting.projections.complaints import (
     complaint_status_changed,
 )
 from reporting.projections.deliveries import notification_failed, notification_sent
+from reporting.projections.participation import PROJECTIONS as PARTICIPATION
 from reporting.projections.services import service_evaluated, service_rated
 from sharik.events import CATALOG, Event
 from sharik.events.consultation import CampaignLaunched
@@ -33,6 +34,7 @@ PROJECTIONS: dict[type[Event], Callable[[Event], list[Change]]] = {
     ServiceEvaluated: service_evaluated,
     NotificationSent: notification_sent,
     NotificationFailed: notification_failed,
+    **PARTICIPATION,
 }
 
 # Escalations are being added to the catalog as this is written; they are projected

@@ -3,7 +3,6 @@
 import base64
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -13,7 +12,6 @@ class Vote:
     vote_id: str
     ballot_id: str
     choice: tuple[str, ...]
-    cast_at: datetime
 
     @property
     def receipt(self) -> str:
@@ -24,7 +22,12 @@ class Vote:
         """The id VoteCast carries. Derived one-way like the receipt but apart from it,
         so the public vote stream and the public receipt list cannot be joined, which
         would let a voter prove a choice on a binding ballot."""
-        return hashlib.sha256(f"public:{self.vote_id}".encode()).hexdigest()[:32]
+        return public_id_of(self.vote_id)
+
+
+def public_id_of(vote_id: str) -> str:
+    """VoteCast's vote id, and the id of the vote once filed (board_store.py)."""
+    return hashlib.sha256(f"public:{vote_id}".encode()).hexdigest()[:32]
 
 
 def receipt_of(vote_id: str) -> str:

@@ -1,1 +1,0 @@
-"""Pure domain of campaigns: no I/O, no framework."""
