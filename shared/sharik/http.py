@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.routing import iter_route_contexts
 from starlette.concurrency import run_in_threadpool
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sharik.auth.principal import Principal
@@ -60,6 +61,17 @@ def install_error_handlers(app: FastAPI) -> None:
         details = [
             {"field": ".".join(str(part) for part in item["loc"][1:]) or str(item["loc"][0]), "message": item["msg"]}
             for item in problems
+        ]
+        fields = ", ".join(d["field"] for d in details)
+        return respond(request, 422, "invalid_request", f"invalid fields: {fields}", details)
+
+    @app.exception_handler(ValidationError)
+    async def _invalid_model(request: Request, error: ValidationError) -> JSONResponse:
+        # A domain model built from a request the route had accepted (its fields together
+        # break a rule): the caller's input, so 422 naming the fields, not a 500.
+        details = [
+            {"field": ".".join(str(part) for part in item["loc"]) or error.title, "message": item["msg"]}
+            for item in error.errors()
         ]
         fields = ", ".join(d["field"] for d in details)
         return respond(request, 422, "invalid_request", f"invalid fields: {fields}", details)

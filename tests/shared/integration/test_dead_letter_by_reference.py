@@ -106,11 +106,11 @@ async def _dead_letter_of(bootstrap: str, key: bytes, group: str, timeout: float
         await consumer.stop()
 
 
-async def test_producer_topics_and_broker_share_one_record_limit(kafka_bootstrap_servers, tmp_path):
+async def test_producer_topics_and_broker_share_one_record_limit(kafka_bootstrap_servers, tmp_path, jwt_keys):
     assert f"message.max.bytes={MAX_RECORD_BYTES}" in server_properties(port=1, controller_port=2, log_dir=tmp_path)
     compose = yaml.safe_load((Path(__file__).resolve().parents[3] / "docker-compose.yml").read_text())
     assert compose["services"]["kafka"]["environment"]["KAFKA_MESSAGE_MAX_BYTES"] == str(MAX_RECORD_BYTES)
-    settings = ServiceSettings(service_name="probe", http_port=0, mongodb_database="x", jwt_public_key="k")
+    settings = ServiceSettings(service_name="probe", http_port=0, mongodb_database="x", jwt_public_key=jwt_keys[1])
     broker = ServiceRuntime(settings, published=[]).broker
     assert broker._connection_kwargs["max_request_size"] == MAX_RECORD_BYTES
     admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap_servers)
