@@ -15,6 +15,7 @@ from devstack.process import (
     Process,
     StartError,
     is_alive,
+    record_of,
     recorded,
     stop_all,
     stop_recorded,
@@ -97,7 +98,7 @@ def run(*, with_services: bool) -> int:
     if supervisor.exists() and is_alive(json.loads(supervisor.read_text())):
         print(f"a devstack already runs (see {supervisor}); use: sharik-devstack stop", file=sys.stderr)
         return 1
-    supervisor.write_text(json.dumps({"pid": os.getpid(), "argv": sys.orig_argv, "started": time.time()}))
+    record_platform([])
     # `stop` sends SIGTERM: clean up as for Ctrl-C. SIGINT is set too because a shell
     # starting us in the background (`&`) makes us ignore it.
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
@@ -110,6 +111,7 @@ def run(*, with_services: bool) -> int:
         provider = oidc.launch()
         infra += [kafka.launch(persistent=True), store.launch(persistent=True), smtp.launch(), provider.process]
         infra += [smsc.launch(), *(cbc.launch(operator, ports) for operator, ports in cbc.DEV_CENTRES.items())]
+        record_platform(infra)
         for process in infra:  # launched side by side, so this waits for the slowest
             wait_until_ready(process, timeout=120)
         kafka_process, store_process, smtp_process, _, smsc_process, *centres = infra
@@ -125,6 +127,7 @@ def run(*, with_services: bool) -> int:
             services = start_services(
                 kafka_bootstrap_servers=kafka_process.url, mongodb_url=store_process.url, identity=provider
             )
+            record_platform(infra + list(services.processes.values()))
             urls |= {name: f"{url}/docs" for name, url in services.urls.items()}
             portal = start_portal(
                 services.urls, issuer=provider.issuer, client_id=provider.client_id,
@@ -172,15 +175,36 @@ def watch(processes: list[Process]) -> Process:
         time.sleep(1)
 
 
-def stop() -> int:
-    """Stop the foreground stack (it cleans up after itself), then any process it left behind."""
+def record_platform(processes: list[Process]) -> None:
+    """The supervisor's own record, listing every process it started: `stop` stops
+    those and nothing else that keeps a pid file in the same state directory (a
+    benchmark's replicas, a test's broker)."""
     supervisor = state_dir() / "devstack.pid"
-    if supervisor.exists():
-        record = json.loads(supervisor.read_text())
-        if is_alive(record):
-            terminate_pid(record, timeout=90)
-        supervisor.unlink(missing_ok=True)
-    leftovers = stop_recorded()
+    started = json.loads(supervisor.read_text())["started"] if processes and supervisor.exists() else time.time()
+    supervisor.write_text(
+        json.dumps(
+            {
+                "pid": os.getpid(),
+                "argv": sys.orig_argv,
+                "started": started,
+                "processes": [record_of(process) for process in processes],
+            }
+        )
+    )
+
+
+def stop() -> int:
+    """Stop the foreground stack (it cleans up after itself), then whatever it had
+    started and left behind."""
+    supervisor = state_dir() / "devstack.pid"
+    if not supervisor.exists():
+        print("nothing to stop")
+        return 0
+    record = json.loads(supervisor.read_text())
+    if is_alive(record):
+        terminate_pid(record, timeout=90)
+    leftovers = stop_recorded(record.get("processes", []))
+    supervisor.unlink(missing_ok=True)
     print("stopped" + (f"; also stopped leftovers: {', '.join(leftovers)}" if leftovers else ""))
     return 0
 

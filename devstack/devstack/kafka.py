@@ -9,6 +9,8 @@ from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
 
+from sharik.bus.topics import MAX_RECORD_BYTES
+
 from devstack import maven, process
 from devstack.paths import SOURCE_DIR, state_dir
 from devstack.process import Process, StartError, is_listening, wait_until_ready
@@ -50,6 +52,8 @@ share.coordinator.state.topic.num.partitions=5
 group.initial.rebalance.delay.ms=0
 # Services create their topics with the partitions they need; a typo must fail, not create a topic.
 auto.create.topics.enable=false
+# The same record limit as the services' producers and topics (sharik.bus.topics).
+message.max.bytes={MAX_RECORD_BYTES}
 """
 
 

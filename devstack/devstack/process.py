@@ -146,14 +146,23 @@ def is_alive(record: dict) -> bool:
     return state != "Z" and record["argv"][0].encode() in cmdline.split(b"\0")[:2]
 
 
-def stop_recorded(*, timeout: float = 30) -> list[str]:
-    """Stop every process with a pid file, newest first, and return the names of those stopped."""
+def record_of(process: Process) -> dict:
+    """What its pid file says: pid, argv, start time, and its name."""
+    return {**json.loads(process.pid_file.read_text()), "name": process.name}
+
+
+def stop_recorded(records: Iterable[dict], *, timeout: float = 30) -> list[str]:
+    """Stop the recorded processes (from `record_of`) that still run, newest first, and
+    return the names of those stopped. Other pid files in the state directory, of
+    processes someone else started there, are left alone."""
     stopped = []
-    for path, record in recorded():
+    for record in sorted(records, key=lambda r: r["started"], reverse=True):
         if is_alive(record):
             terminate_pid(record, timeout=timeout)
-            stopped.append(path.stem)
-        path.unlink(missing_ok=True)
+            stopped.append(record["name"])
+        pid_file = pid_dir() / f"{record['name']}.pid"
+        if pid_file.exists() and json.loads(pid_file.read_text())["pid"] == record["pid"]:
+            pid_file.unlink(missing_ok=True)
     return stopped
 
 

@@ -7,10 +7,14 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, details: list[dict] | None = None) -> None:
+    def __init__(
+        self, message: str, *, details: list[dict] | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details or []
+        self.headers = headers or {}
+        """Sent with the error response, e.g. Retry-After with a 429."""
 
 
 class Invalid(DomainError):

@@ -1,17 +1,21 @@
-"""What every service's HTTP API shares: one JSON error shape, bearer authentication,
-and the /healthz, /readyz and /metrics endpoints."""
+"""What every service's HTTP API shares: one JSON error shape in the caller's language,
+bearer authentication, and the /healthz, /readyz and /metrics endpoints."""
 
 from typing import Annotated
 
 import structlog
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.routing import iter_route_contexts
 from starlette.concurrency import run_in_threadpool
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sharik.auth.principal import Principal
 from sharik.errors import DomainError, Unauthenticated
+from sharik.messages import BY_STATUS, language, message_for
 
 log = structlog.get_logger(__name__)
 
@@ -20,37 +24,81 @@ def error_body(code: str, message: str, details: list | None = None) -> dict:
     return {"error": {"code": code, "message": message, "details": details or []}}
 
 
+def error_response(
+    accept_language: str | None,
+    status: int,
+    code: str,
+    message: str,
+    details: list | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """The one error shape, its message in the caller's language (the code stays)."""
+    lang = language(accept_language)
+    return JSONResponse(
+        error_body(code, message_for(code, status, message, lang), details),
+        status_code=status,
+        headers={**(headers or {}), "Content-Language": lang},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Map domain errors, validation errors and HTTP errors to the one error shape."""
+    """Map domain errors, validation errors and HTTP errors (unknown routes, methods a
+    path does not have) to the one error shape."""
+
+    def respond(request: Request, status: int, code: str, message: str, details=None, headers=None):
+        return error_response(request.headers.get("accept-language"), status, code, message, details, headers)
 
     @app.exception_handler(DomainError)
-    async def _domain(_request: Request, error: DomainError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-        return JSONResponse(
-            error_body(error.code, error.message, error.details), status_code=error.status, headers=headers
-        )
+    async def _domain(request: Request, error: DomainError) -> JSONResponse:
+        headers = {**error.headers, **({"WWW-Authenticate": "Bearer"} if error.status == 401 else {})}
+        return respond(request, error.status, error.code, error.message, error.details, headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = error.errors()
+        if any(item["type"] == "json_invalid" for item in problems):
+            return respond(request, 400, "malformed_body", "the body is not JSON")
         details = [
             {"field": ".".join(str(part) for part in item["loc"][1:]) or str(item["loc"][0]), "message": item["msg"]}
+            for item in problems
+        ]
+        fields = ", ".join(d["field"] for d in details)
+        return respond(request, 422, "invalid_request", f"invalid fields: {fields}", details)
+
+    @app.exception_handler(ValidationError)
+    async def _invalid_model(request: Request, error: ValidationError) -> JSONResponse:
+        # A domain model built from a request the route had accepted (its fields together
+        # break a rule): the caller's input, so 422 naming the fields, not a 500.
+        details = [
+            {"field": ".".join(str(part) for part in item["loc"]) or error.title, "message": item["msg"]}
             for item in error.errors()
         ]
         fields = ", ".join(d["field"] for d in details)
-        return JSONResponse(
-            error_body("invalid_request", f"invalid fields: {fields}", details), status_code=422
-        )
+        return respond(request, 422, "invalid_request", f"invalid fields: {fields}", details)
 
-    @app.exception_handler(HTTPException)
-    async def _http(_request: Request, error: HTTPException) -> JSONResponse:
-        return JSONResponse(
-            error_body(f"http_{error.status_code}", str(error.detail)), status_code=error.status_code
-        )
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        status = error.status_code
+        headers = dict(error.headers or {})
+        if status == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        code = BY_STATUS.get(status, f"http_{status}")
+        return respond(request, status, code, str(error.detail), headers=headers)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, error: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled error", error=repr(error))
-        return JSONResponse(error_body("internal", "internal error"), status_code=500)
+        return respond(request, 500, "internal", "internal error")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method of every route on the request's path (Starlette names only the first
+    route's)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        if route.methods and route.path_regex.match(request.scope["path"]):
+            methods |= route.methods
+    return sorted(methods)
 
 
 async def current_user(request: Request) -> Principal:
@@ -84,7 +132,9 @@ def install_operational_routes(app: FastAPI) -> None:
     async def readyz(request: Request) -> JSONResponse:
         problems = await request.app.state.runtime.readiness_problems()
         if problems:
-            return JSONResponse(error_body("not_ready", "; ".join(problems)), status_code=503)
+            return error_response(
+                request.headers.get("accept-language"), 503, "not_ready", "; ".join(problems)
+            )
         return JSONResponse({"status": "ready"})
 
     @app.get("/metrics", include_in_schema=False)

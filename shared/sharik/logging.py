@@ -10,7 +10,7 @@ from opentelemetry import trace
 
 def _add_trace_ids(_logger, _method, event_dict: dict) -> dict:
     context = trace.get_current_span().get_span_context()
-    if context.is_valid:
+    if context.is_valid and "trace_id" not in event_dict:
         event_dict["trace_id"] = format(context.trace_id, "032x")
         event_dict["span_id"] = format(context.span_id, "016x")
     return event_dict
@@ -26,6 +26,7 @@ def configure_logging(service_name: str, level: str = "INFO") -> None:
     )
     shared = [
         structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_logger_name,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _add_trace_ids,
@@ -41,7 +42,8 @@ def configure_logging(service_name: str, level: str = "INFO") -> None:
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[structlog.stdlib.ExtraAdder(), *shared],
             processors=[
-                lambda _l, _m, d: {**d, "service": service_name},
+                # uvicorn adds a coloured copy of its message for terminals.
+                lambda _l, _m, d: {**{k: v for k, v in d.items() if k != "color_message"}, "service": service_name},
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                 renderer,
             ],
@@ -50,4 +52,10 @@ def configure_logging(service_name: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # FastStream gives its loggers handlers of their own (coloured plain text) and stops
+    # them propagating; uvicorn would too with its default log config.
+    for name in ("faststream", "faststream.access.kafka", "uvicorn", "uvicorn.error", "uvicorn.access"):
+        library = logging.getLogger(name)
+        library.handlers.clear()
+        library.propagate = True
     logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))

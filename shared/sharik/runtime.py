@@ -11,6 +11,7 @@ from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
 from faststream import BaseMiddleware, ContextRepo
 from faststream.kafka import KafkaBroker
 from faststream_fastapi import FastStreamAPI
@@ -24,10 +25,13 @@ from sharik.auth.tokens import TokenVerifier
 from sharik.bus.broker import make_broker
 from sharik.bus.topics import ensure_topics
 from sharik.events.asyncapi import declare_publishers
+from sharik.docs_pages import install_docs_pages
 from sharik.http import install_error_handlers, install_operational_routes
 from sharik.logging import configure_logging
 from sharik.metrics import RequestMetricsMiddleware, ServiceMetrics
+from sharik.openapi import document_errors
 from sharik.outbox import OutboxRelay
+from sharik.request_body import RequestBodyGuard
 from sharik.settings import ServiceSettings
 from sharik.store import connect, ping
 from sharik.telemetry import tracer_provider
@@ -161,17 +165,28 @@ class ServiceRuntime:
 
         # FastAPI's own telemetry off: the instrumentation below traces with this
         # service's provider, and the native one looked for a global provider in the
-        # environment on every request.
+        # environment on every request. docs_url=None: its own /docs, without CDN
+        # scripts (install_docs_pages).
         native_telemetry = {"tracing": False, "metrics": False, "logs": False}
-        fastapi = FastAPI(title=title, description=description, lifespan=lifespan, telemetry=native_telemetry)
+        fastapi = FastAPI(
+            title=title,
+            description=description,
+            lifespan=lifespan,
+            telemetry=native_telemetry,
+            docs_url=None,
+            redoc_url=None,
+        )
         fastapi.state.runtime = self
         for name, value in state.items():
             setattr(fastapi.state, name, value)
-        fastapi.add_middleware(RequestMetricsMiddleware, metrics=self.metrics)
         install_error_handlers(fastapi)
         install_operational_routes(fastapi)
         for router in routers:
             fastapi.include_router(router)
+        fastapi.add_middleware(RequestBodyGuard, limit_for=self._body_limits(fastapi))
+        # Outermost, so the guard's refusals (413, 400, 422) are counted too.
+        fastapi.add_middleware(RequestMetricsMiddleware, metrics=self.metrics)
+        document_errors(fastapi)
         # A server span per request, so the outbox entry carries the request's trace.
         # Without the internal `http receive`/`http send` spans: three spans a request
         # where one says it all (they cost a vote about a tenth of its CPU).
@@ -182,14 +197,33 @@ class ServiceRuntime:
             exclude_spans=["receive", "send"],
         )
         app = FastStreamAPI(
-            self.broker,
-            application=fastapi,
-            asyncapi_path="/asyncapi",
-            safe_connection=True,
-            connection_hook=connect_broker,
+            self.broker, application=fastapi, safe_connection=True, connection_hook=connect_broker
         )
+        install_docs_pages(fastapi, app.schema)
         self.broker.add_middleware(_message_in_context(app.context))
         return StopOwnWorkFirst(app, stop_own_work)
+
+
+    def _body_limits(self, fastapi: FastAPI):
+        """A route's body limit: the upload limit for routes that take a file (their
+        request body is not JSON), the JSON limit for every other."""
+        uploads = [
+            route
+            for route in iter_route_contexts(fastapi.routes)
+            if isinstance(route.original_route, APIRoute)
+            and any(
+                not media.endswith("json")
+                for media in (route.openapi_extra or {}).get("requestBody", {}).get("content", {})
+            )
+        ]
+
+        def limit_for(method: str, path: str) -> int:
+            for route in uploads:
+                if method in route.methods and route.path_regex.match(path):
+                    return self.settings.max_upload_body_bytes
+            return self.settings.max_json_body_bytes
+
+        return limit_for
 
 
 class StopOwnWorkFirst:

@@ -47,6 +47,10 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     otel_exporter_otlp_endpoint: str | None = None
     outbox_poll_seconds: float = 1.0
+    max_json_body_bytes: int = 256 * 1024
+    """The largest JSON request body; larger ones get 413 before they are read in full."""
+    max_upload_body_bytes: int = 4 * 1024 * 1024
+    """The largest upload (a voters' roll CSV, a .pb file) on the routes that take files."""
 
     @model_validator(mode="after")
     def _refuse_placeholders_outside_dev(self) -> Self:

@@ -1,6 +1,6 @@
 import pytest
 
-from sharik.text import normalize
+from sharik_verify.text import normalize
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from feedback.domain.tracking import grouped
 from feedback.handlers import ChangeStatus, ComplaintHandlers, FileComplaint
 from feedback.limits import TooManyAttempts
 from sharik.http import CurrentUser, error_body
+from sharik.places import check_place
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 triage_router = APIRouter(tags=["complaints"])
@@ -85,6 +86,9 @@ class ComplaintIn(BaseModel):
     def command(self) -> FileComplaint:
         contact = None if self.contact is None else self.contact.model_dump(exclude_none=True)
         fields = self.model_dump(exclude={"contact", "attachments"})
+        # A known wilayat, in the governorate given, kept by its code.
+        wilayat = check_place(self.governorate, self.wilayat)
+        fields["wilayat"] = wilayat.code if wilayat else None
         return FileComplaint(**fields, contact=contact, attachments=tuple(self.attachments))
 
 

@@ -41,7 +41,7 @@ async def ballots(
     views: Views, request: Request, response: Response, agency: str | None = None, limit: Limit = 50,
     cursor: str | None = None,
 ) -> list[models.Ballot]:
-    """Ballots with their state (open, closed, published) and published results, latest
+    """Ballots with their state (scheduled, open, closed, published) and published results, latest
     first; a `Link: <…>; rel="next"` header gives the next page when there is one."""
     items, following = await views.ballots(agency=agency, limit=limit, cursor=cursor)
     _link_next(request, response, following)

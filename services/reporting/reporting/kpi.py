@@ -30,7 +30,8 @@ def half_year(period: str) -> tuple[datetime, datetime]:
     """[start, end) of `YYYY-H1` or `YYYY-H2`."""
     try:
         year, half = int(period[:4]), period[5:]
-        if len(period) != 7 or period[4] != "-" or half not in ("H1", "H2"):
+        # Years whose half-year bounds a datetime can hold.
+        if len(period) != 7 or period[4] != "-" or half not in ("H1", "H2") or not 1 <= year <= 9998:
             raise ValueError
     except ValueError:
         raise Invalid("period is a half-year like 2026-H2", details=[{"field": "period"}]) from None

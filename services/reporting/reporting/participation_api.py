@@ -42,14 +42,18 @@ async def agency_accountability(
     return await views.agency_accountability(agency, limit=limit)
 
 
-@router.get("/agencies/{agency}/kpi", response_model=None)
+# With format=csv the table comes as a CSV file.
+AS_CSV = {200: {"content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}}}}
+
+
+@router.get("/agencies/{agency}/kpi", response_model=None, responses=AS_CSV)
 async def agency_kpi(agency: str, period: Period, views: Views, format: Format = "json") -> dict[str, Any] | Response:
     """The agency's KPI table for a half-year: target, actual from events, gap."""
     table = await views.kpi(agency, period)
     return _as(format, [table], table, name=f"kpi-{agency}-{period}")
 
 
-@router.get("/kpi", response_model=None)
+@router.get("/kpi", response_model=None, responses=AS_CSV)
 async def national_kpi(period: Period, views: Views, user: CurrentUser, format: Format = "json") -> dict[str, Any] | Response:
     """The platform operator's national view: every agency's KPI table."""
     user.require("operator")

@@ -1,7 +1,7 @@
 """Read side: what the transparency pages show, computed from the read model with
 queries and aggregations (never from counters kept beside it)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from statistics import median
 from typing import Any, Literal
 
@@ -230,9 +230,18 @@ def _renamed(document: dict[str, Any], id_field: str) -> dict[str, Any]:
     return {id_field: document["_id"], **{k: v for k, v in document.items() if k != "_id"}}
 
 
-def _ballot(document: dict[str, Any]) -> dict[str, Any]:
+def _ballot(document: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """The ballot as readers see it, its state derived from the events and the clock:
+    an opened ballot is scheduled until its opens_at, as voting shows it."""
     ballot = _renamed(document, "ballot_id")
     closed = ballot.pop("closed", False)
     ballot.pop("opened", None)
-    ballot["state"] = "published" if "result" in ballot else "closed" if closed else "open"
+    if "result" in ballot:
+        ballot["state"] = "published"
+    elif closed:
+        ballot["state"] = "closed"
+    elif ballot.get("opens_at") is not None and (now or datetime.now(UTC)) < ballot["opens_at"]:
+        ballot["state"] = "scheduled"
+    else:
+        ballot["state"] = "open"
     return ballot

@@ -1,6 +1,6 @@
 """HTTP routes: translate requests to commands and ballots to responses."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -10,10 +10,10 @@ from sharik.events import LocalizedText
 from sharik.events.voting import BudgetOutcome, ConstituencyResult, OptionCount, RunoffRound, Turnout
 from sharik.http import CurrentUser, OptionalUser
 from voting.catalog_events import budget_outcome, constituency_results, localized, option_counts, runoff_rounds, turnout
-from voting.domain.ballot import MAX_PROJECTS, MAX_WRITE_IN, Ballot, BallotKind, BallotState, Marked, OptionDraft, Text
+from voting.domain.ballot import MAX_PROJECTS, MAX_WRITE_IN, Ballot, BallotKind, BallotStatus, Marked, OptionDraft, Text
 from voting.domain.constituency import Constituency
 from voting.domain.eligibility import Eligibility, EligibilityMode
-from voting.domain.tally import Outcome, Tally
+from sharik_verify.tally import Outcome, Tally
 from voting.handlers import BallotHandlers, DraftBallot
 
 router = APIRouter(prefix="/ballots", tags=["ballots"])
@@ -122,7 +122,7 @@ class BallotOut(BaseModel):
     agency: str
     campaign_id: str | None
     kind: BallotKind
-    state: BallotState
+    state: BallotStatus = Field(description="scheduled: opened, but votes are taken from opens_at")
     question: LocalizedText
     options: list[OptionOut]
     opens_at: datetime
@@ -150,7 +150,7 @@ class BallotOut(BaseModel):
             agency=ballot.agency,
             campaign_id=ballot.campaign_id,
             kind=ballot.kind,
-            state=ballot.state,
+            state=ballot.status(now=datetime.now(UTC)),
             question=localized(ballot.question),
             options=[
                 OptionOut(

@@ -14,7 +14,7 @@ from voting.board_store import BoardStore
 from voting.budget_pb import write_budget
 from voting.catalog_events import localized, vote_cast
 from voting.domain.ballot import Ballot
-from voting.domain.board import CONTENTS, VOTES, lists_of, receipt_list
+from sharik_verify.board import CONTENTS, VOTES, lists_of, receipt_list
 from voting.domain.vote import public_id_of
 from voting.running_tally import RunningTally
 from voting.store import BallotStore

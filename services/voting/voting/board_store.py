@@ -24,8 +24,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from sharik.store import raise_unless_duplicates
-from voting.domain.board import CONTENTS, VOTES, ListSeal, extend, genesis, lists_of, receipt_list, sorted_contents
-from voting.domain.tally import Choice
+from sharik_verify.board import CONTENTS, VOTES, ListSeal, extend, genesis, lists_of, receipt_list, sorted_contents
+from sharik_verify.tally import Choice
 from voting.domain.vote import public_id_of, receipt_of
 
 SEALED = "sealed"

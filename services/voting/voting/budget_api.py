@@ -8,6 +8,7 @@ from pydantic import AwareDatetime
 
 from sharik.errors import Invalid
 from sharik.http import CurrentUser
+from sharik.uploads import upload_text
 from voting.api import BallotOut
 from voting.board_handlers import BoardHandlers
 from voting.budget_pb import read_budget
@@ -56,10 +57,7 @@ async def import_pb(
     body = await request.body()
     if len(body) > MAX_BODY:
         raise Invalid(f"a .pb upload is at most {MAX_BODY} bytes")
-    try:
-        terms = read_budget(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise Invalid("the .pb file must be UTF-8") from None
+    terms = read_budget(upload_text(body, "the .pb file"))
     ballot = await handlers.draft(
         DraftBallot(
             question=Text(ar=question_ar, en=question_en),

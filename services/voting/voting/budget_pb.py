@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from sharik.errors import Invalid
-from voting.counting.budget import RULES, Project
-from voting.counting.pabulib import PabulibError, PbFile, PbVote, parse_pb, write_pb
+from sharik_verify.counting.budget import RULES, Project
+from sharik_verify.counting.pabulib import PabulibError, PbFile, PbVote, parse_pb, write_pb
 from voting.domain.ballot import Ballot, OptionDraft, Text
-from voting.domain.tally import Choice
+from sharik_verify.tally import Choice
 
 LABELS = ("name_ar", "name_en")
 """Optional PROJECTS columns for a bilingual label; without them `name` is both."""

@@ -19,7 +19,7 @@ from sharik.events.voting import (
     VoteCast,
 )
 from voting.domain.ballot import Ballot, Text
-from voting.domain.tally import WRITE_IN, OptionTally, Tally
+from sharik_verify.tally import WRITE_IN, OptionTally, Tally
 from voting.domain.turnout import Turnout as DomainTurnout
 
 SOURCE = "voting"

@@ -17,10 +17,10 @@ from voting import catalog_events
 from voting.audit import CLOSE_JOB, Action, AuditLog
 from voting.board_store import BoardStore
 from voting.domain.ballot import Ballot, Marked, OptionDraft, Text, WindowClosed
-from voting.domain.board import ListSeal
+from sharik_verify.board import ListSeal
 from voting.domain.constituency import Candidacy, Constituency, same_place
 from voting.domain.eligibility import Eligibility, not_on_roll
-from voting.domain.tally import BallotKind, Tally
+from sharik_verify.tally import BallotKind, Tally
 from voting.domain.turnout import Turnout, count_turnout
 from voting.domain.vote import Vote
 from voting.roll_store import RollStore

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from sharik.errors import Invalid
 from sharik.http import CurrentUser
+from sharik.uploads import upload_text
 from voting.roll_handlers import RollHandlers
 
 router = APIRouter(prefix="/ballots", tags=["electoral roll"])
@@ -60,11 +61,7 @@ async def import_roll(ballot_id: str, request: Request, user: CurrentUser, handl
     body = await request.body()
     if len(body) > MAX_BODY:
         raise Invalid(f"a roll upload is at most {MAX_BODY} bytes; split it")
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Invalid("the roll must be UTF-8") from None
-    result = await handlers.import_roll(ballot_id, text, by=user)
+    result = await handlers.import_roll(ballot_id, upload_text(body, "the roll"), by=user)
     return ImportOut(
         imported=result.imported, rejected=[RejectedOut(line=r.line, reason=r.reason) for r in result.rejected]
     )

@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from sharik.auth import Principal
 from sharik.errors import Invalid, NotFound
+from sharik.places import check_place
 from sharik.pseudonym import pseudonym
 from voting.audit import AuditLog
 from voting.domain.ballot import Ballot
@@ -63,6 +64,7 @@ class RollHandlers:
         to_wilayat = " ".join(to_wilayat.split())
         if not to_wilayat:
             raise Invalid("to_wilayat must not be blank", details=[{"field": "to_wilayat"}])
+        check_place(None, to_wilayat, field="to_wilayat")
         voter = self._voter(check_civil_number(civil_number))
         left = await self._changing(ballot_id, lambda: self._roll.transfer(ballot_id, voter, to_wilayat))
         if left is None:

@@ -19,8 +19,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from voting.board_store import PAGE, BoardStore
-from voting.domain.board import VOTES
-from voting.domain.tally import WRITE_IN, Choice
+from sharik_verify.board import VOTES
+from sharik_verify.tally import WRITE_IN, Choice
 
 SEPARATOR = ","
 """Joins a choice's parts into a field name: ids are letters, digits, '-' and '_', and a

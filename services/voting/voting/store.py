@@ -18,10 +18,10 @@ from sharik.errors import NotFound
 from sharik.events import Envelope
 from sharik.store import DUPLICATE_KEY, STATE_ONLY, insert_aggregate, public_or_own_drafts, update_aggregate
 from voting.domain.ballot import Ballot, Option, Text
-from voting.domain.board import ListSeal
+from sharik_verify.board import ListSeal
 from voting.domain.constituency import Candidacy, Constituency
 from voting.domain.eligibility import Eligibility
-from voting.domain.tally import (
+from sharik_verify.tally import (
     BudgetTally,
     ConstituencyTally,
     OptionTally,

@@ -7,16 +7,18 @@ one poison message never stalls a partition. Only an outage of Kafka or the stor
 propagates: the message is then nacked (not committed) and delivered again."""
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 
 import structlog
 from aiokafka import ConsumerRecord
+from aiokafka.record.default_records import DefaultRecordBatchBuilder
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from pymongo.errors import ConnectionFailure
 
-from sharik.bus.topics import dead_letter_topic
+from sharik.bus.topics import MAX_RECORD_BYTES, dead_letter_topic
 from sharik.errors import DomainError
 from sharik.events.base import Event
 from sharik.events.envelope import Envelope, MalformedEvent
@@ -93,7 +95,21 @@ async def _dead_letter(broker: KafkaBroker, message: KafkaMessage, group_id: str
 async def dead_letter(
     broker: KafkaBroker, record: ConsumerRecord, headers: dict[str, str], *, group_id: str, error: str
 ) -> None:
-    """Publish `record` to its topic's dead-letter topic, with headers naming where it came from."""
+    """Publish `record` to its topic's dead-letter topic, with headers naming where it
+    came from. A record too near the size limit for a copy with those headers is
+    dead-lettered by reference instead: where it is (topic, partition, offset) and why,
+    so it is still found and replayed from its topic, and its partition moves on."""
+    origin = {
+        "dlq_origin_topic": record.topic,
+        "dlq_origin_partition": str(record.partition),
+        "dlq_origin_offset": str(record.offset),
+        "dlq_consumer_group": group_id,
+        "dlq_error": error[:1000],
+    }
+    copy_size = DefaultRecordBatchBuilder.estimate_size_in_bytes(
+        record.key, record.value, [(k, v.encode()) for k, v in {**headers, **origin}.items()]
+    )
+    by_reference = copy_size > MAX_RECORD_BYTES
     log.error(
         "dead-lettered",
         topic=record.topic,
@@ -101,17 +117,25 @@ async def dead_letter(
         offset=record.offset,
         group=group_id,
         error=error,
+        by_reference=by_reference,
     )
+    if by_reference:
+        reference = {
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "consumer_group": group_id,
+            "error": error[:1000],
+            "size_bytes": copy_size,
+        }
+        await broker.publish(
+            json.dumps(reference).encode(),
+            topic=dead_letter_topic(record.topic),
+            key=record.key,
+            # The original's headers (its event id, type, trace) are small; its value is not.
+            headers={**headers, **origin, "dlq_by_reference": "true", "content-type": "application/json"},
+        )
+        return
     await broker.publish(
-        record.value or b"",
-        topic=dead_letter_topic(record.topic),
-        key=record.key,
-        headers={
-            **headers,
-            "dlq_origin_topic": record.topic,
-            "dlq_origin_partition": str(record.partition),
-            "dlq_origin_offset": str(record.offset),
-            "dlq_consumer_group": group_id,
-            "dlq_error": error[:1000],
-        },
+        record.value or b"", topic=dead_letter_topic(record.topic), key=record.key, headers={**headers, **origin}
     )

@@ -8,6 +8,10 @@ from aiokafka.errors import TopicAlreadyExistsError
 from sharik.events.catalog import TOPICS
 
 DLQ_PARTITIONS = 1
+MAX_RECORD_BYTES = 1_048_576
+"""The largest record batch, the same on every side: the producer's max_request_size
+(bus/broker.py), each topic's max.message.bytes (below), the broker's message.max.bytes
+(devstack, docker-compose.yml). A record the producer accepts, the broker accepts."""
 
 
 def dead_letter_topic(topic: str) -> str:
@@ -33,7 +37,12 @@ async def ensure_topics(
     try:
         existing = set(await admin.list_topics())
         missing = [
-            NewTopic(name=name, num_partitions=partitions, replication_factor=replication_factor)
+            NewTopic(
+                name=name,
+                num_partitions=partitions,
+                replication_factor=replication_factor,
+                topic_configs={"max.message.bytes": str(MAX_RECORD_BYTES)},
+            )
             for name, partitions in wanted.items()
             if name not in existing
         ]

@@ -1,6 +1,6 @@
 import pytest
 
-from voting.counting.approval import check_selection, count_approval
+from sharik_verify.counting.approval import check_selection, count_approval
 
 # Service-satisfaction follow-up: "what should we fix first? choose one to three".
 FIXES = ("simpler_procedures", "better_interface", "faster_call_centre", "complaint_escalation", "more_languages")

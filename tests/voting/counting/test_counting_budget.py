@@ -2,7 +2,7 @@ from fractions import Fraction
 
 import pytest
 
-from voting.counting.budget import RULES, ParticipatoryBudget, Project, greedy, mes, mes_greedy, sort_ids
+from sharik_verify.counting.budget import RULES, ParticipatoryBudget, Project, greedy, mes, mes_greedy, sort_ids
 
 
 def budget(total: int, projects: dict[str, int], ballots: list[str]) -> ParticipatoryBudget:

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from voting.counting.budget import Project
-from voting.counting.pabulib import PabulibError, PbFile, PbVote, parse_pb, write_pb
+from sharik_verify.counting.budget import Project
+from sharik_verify.counting.pabulib import PabulibError, PbFile, PbVote, parse_pb, write_pb
 
 DATA = Path(__file__).parent / "data"
 

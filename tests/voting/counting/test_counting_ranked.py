@@ -1,6 +1,6 @@
 import pytest
 
-from voting.counting.ranked import count_ranked
+from sharik_verify.counting.ranked import count_ranked
 
 # The national procurement system's name, chosen among 4 proposals, ranked this time.
 NAMES = ("A", "B", "C", "D")

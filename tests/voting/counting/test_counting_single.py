@@ -1,6 +1,6 @@
 import pytest
 
-from voting.counting.single import WriteIn, count_single
+from sharik_verify.counting.single import WriteIn, count_single
 
 FORUM_TOPICS = ("human_society", "economy", "governance")
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from voting.verify import main
+from sharik_verify.cli import main
 
 DATA = Path(__file__).parent / "data"
 

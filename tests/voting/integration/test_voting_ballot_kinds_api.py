@@ -7,7 +7,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from tests.support.service import Tokens
-from voting.verify import main as sharik_verify
+from sharik_verify.cli import main as sharik_verify
 
 pytestmark = pytest.mark.integration
 

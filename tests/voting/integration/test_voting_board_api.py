@@ -6,7 +6,7 @@ import json
 import pytest
 
 from tests.support.service import Tokens
-from voting.verify import main as sharik_verify
+from sharik_verify.cli import main as sharik_verify
 
 pytestmark = pytest.mark.integration
 

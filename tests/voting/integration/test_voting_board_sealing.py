@@ -16,7 +16,7 @@ from voting.audit import AuditLog
 from voting.board_handlers import BoardHandlers
 from voting.board_store import BoardStore
 from voting.domain.ballot import Text
-from voting.domain.board import check_chain
+from sharik_verify.board import check_chain
 from voting.handlers import BallotHandlers, DraftBallot
 from voting.roll_store import RollStore
 from voting.running_tally import RunningTally

@@ -5,7 +5,7 @@ import pytest
 
 from tests.support.service import Tokens
 from tests.voting.integration.test_voting_ballot_kinds_api import cast_all, closed, published
-from voting.verify import main as sharik_verify
+from sharik_verify.cli import main as sharik_verify
 
 pytestmark = pytest.mark.integration
 

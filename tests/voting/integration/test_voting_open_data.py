@@ -10,7 +10,7 @@ import pytest
 from sharik.open_data import RESULT_COLUMNS
 from tests.support.service import Tokens
 from voting import open_data_api
-from voting.domain.board import entry
+from sharik_verify.board import entry
 from voting.open_data import BOARD_COLUMNS
 
 pytestmark = pytest.mark.integration

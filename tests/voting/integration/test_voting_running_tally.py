@@ -8,7 +8,7 @@ from pymongo import AsyncMongoClient
 
 from tests.support.service import unique_database
 from voting.board_store import BoardStore
-from voting.domain.tally import WRITE_IN
+from sharik_verify.tally import WRITE_IN
 from voting.running_tally import RunningTally
 
 pytestmark = pytest.mark.integration

@@ -19,7 +19,7 @@ from devstack.smtp import free_port
 from sharik.events.envelope import Envelope
 from sharik.events.voting import VoteCast
 from tests.support.service import Tokens
-from voting.verify import main as sharik_verify
+from sharik_verify.cli import main as sharik_verify
 
 AGENCY = "mtcit"
 OPTIONS = ["human", "economy", "governance"]

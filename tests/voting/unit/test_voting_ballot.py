@@ -4,7 +4,7 @@ import pytest
 
 from sharik.errors import Conflict, Invalid
 from voting.domain.ballot import Ballot, BallotNotOpen, Text, UnknownOption, WindowClosed
-from voting.domain.board import ListSeal, board_head
+from sharik_verify.board import ListSeal, board_head
 from voting.domain.vote import Vote
 
 NOW = datetime(2026, 11, 22, 8, tzinfo=UTC)

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sharik.errors import Invalid
-from voting.board_check import check_export
+from sharik_verify.board_check import check_export
 from voting.domain.ballot import Ballot, InvalidSelection, Marked, Text, UnknownOption
-from voting.domain.board import VOTES, ListSeal, extend
-from voting.domain.tally import WRITE_IN
+from sharik_verify.board import VOTES, ListSeal, extend
+from sharik_verify.tally import WRITE_IN
 
 NOW = datetime(2026, 11, 22, 8, tzinfo=UTC)
 OPTIONS = [(o, Text(ar=f"خيار {o}", en=f"Option {o}")) for o in ("a", "b", "c", "d")]

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from voting.board_check import check_export
-from voting.counting.single import count_single
-from voting.domain.board import (
+from sharik_verify.board_check import check_export
+from sharik_verify.counting.single import count_single
+from sharik_verify.board import (
     ListSeal,
     board_head,
     check_chain,
@@ -18,7 +18,7 @@ from voting.domain.board import (
     sorted_contents,
 )
 from voting.domain.vote import receipt_of
-from voting.verify import main
+from sharik_verify.cli import main
 
 BALLOT = "01JBOARDTEST"
 OPTIONS = ["human", "economy", "environment"]

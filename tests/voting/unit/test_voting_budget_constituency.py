@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sharik.errors import Conflict, Invalid
-from voting.board_check import check_export
+from sharik_verify.board_check import check_export
 from voting.budget_pb import read_budget, write_budget
-from voting.counting.budget import RULES, ParticipatoryBudget, Project
-from voting.counting.pabulib import parse_pb
+from sharik_verify.counting.budget import RULES, ParticipatoryBudget, Project
+from sharik_verify.counting.pabulib import parse_pb
 from voting.domain.ballot import Ballot, InvalidSelection, Marked, OptionDraft, Text, WrongConstituency
-from voting.domain.board import VOTES, ListSeal, extend
+from sharik_verify.board import VOTES, ListSeal, extend
 from voting.domain.constituency import CandidacyDecided, Constituency, ConstituencyWithoutCandidates
 from voting.domain.eligibility import Eligibility, NotEligible
 from voting.domain.turnout import GovernorateTurnout, count_turnout

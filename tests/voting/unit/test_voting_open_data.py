@@ -6,8 +6,8 @@ import io
 import json
 
 from sharik.open_data import RESULT_COLUMNS, csv_document, result_rows
-from voting.domain.board import entry, extend
-from voting.domain.tally import WRITE_IN
+from sharik_verify.board import entry, extend
+from sharik_verify.tally import WRITE_IN
 from voting.open_data import BOARD_COLUMNS, board_row
 
 MARKET = {"ar": "إعادة بناء السوق", "en": "Rebuild the market"}

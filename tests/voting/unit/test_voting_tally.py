@@ -1,6 +1,6 @@
 import pytest
 
-from voting.domain.tally import Tally
+from sharik_verify.tally import Tally
 
 OPTIONS = ("human", "economy", "environment")
 

@@ -1,11 +1,11 @@
 """Free-text analysis without external services: the most frequent terms and two-word
-phrases in citizens' texts, Arabic-normalised (sharik.text) with Arabic and English
+phrases in citizens' texts, Arabic-normalised (sharik_verify.text) with Arabic and English
 stop words removed."""
 
 from collections import Counter
 from collections.abc import Iterable
 
-from sharik.text import normalize
+from sharik_verify.text import normalize
 
 # Written for this project: function words that carry no topic, already in normalised
 # form (so "إلى" appears as "الي", "هذه" as "هذه").

@@ -19,7 +19,7 @@ from sharik.auth import Principal
 from sharik.errors import ConcurrentChange, Conflict, Invalid, NotFound
 from sharik.events import LocalizedText
 from sharik.pseudonym import pseudonym
-from sharik.text import similarity
+from sharik_verify.text import similarity
 
 SIMILAR = 0.3
 """Jaccard index of normalised words from which an existing idea is shown as a likely duplicate."""

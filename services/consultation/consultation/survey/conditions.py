@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from consultation.survey.questions import Condition, Question
-from sharik.text import normalize
+from sharik_verify.text import normalize
 
 Answers = Mapping[str, Any]
 

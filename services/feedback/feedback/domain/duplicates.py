@@ -3,7 +3,7 @@ of each other near the same place, whose descriptions share enough words.
 
 Deliberately simple, so an officer can predict it: "near" is the same wilayat, or within
 500 m when both cases have coordinates; "similar" is the Jaccard index of the two
-descriptions' word sets (after sharik.text.normalize) being at least 0.4. A confidential
+descriptions' word sets (after sharik_verify.text.normalize) being at least 0.4. A confidential
 case is only ever compared with confidential ones, an ordinary case with ordinary ones."""
 
 from dataclasses import dataclass
@@ -12,7 +12,7 @@ from math import asin, cos, radians, sin, sqrt
 
 from feedback.domain.complaint import Complaint
 from feedback.domain.status import Status
-from sharik.text import normalize
+from sharik_verify.text import normalize
 
 WINDOW = timedelta(days=30)
 NEAR_METRES = 500.0

@@ -31,7 +31,25 @@ from sharik.errors import DomainError, Forbidden, NotFound
 from sharik.http import current_user, optional_user
 
 PREFIX = "/open311/v2"
-router = APIRouter(prefix=PREFIX, tags=["open311"])
+# Errors are GeoReport v2 error documents, not the platform's error shape.
+GEOREPORT_ERROR = {
+    "description": "GeoReport v2 error document, in the format asked for",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+                },
+            }
+        },
+        "application/xml": {"schema": {"type": "string"}},
+    },
+}
+router = APIRouter(
+    prefix=PREFIX, tags=["open311"], responses={status: GEOREPORT_ERROR for status in (400, 401, 403, 404)}
+)
 
 # When the façade last changed.
 CHANGESET = datetime(2026, 11, 22, tzinfo=MUSCAT)

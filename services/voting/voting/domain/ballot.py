@@ -8,18 +8,20 @@ from datetime import datetime
 from typing import Literal
 
 from sharik.errors import Conflict, Forbidden, Invalid
-from sharik.text import normalize
-from voting.counting.approval import check_selection
-from voting.counting.budget import RULES as BUDGET_RULES
-from voting.counting.budget import check_selection as check_budget_selection
+from sharik_verify.text import normalize
+from sharik_verify.counting.approval import check_selection
+from sharik_verify.counting.budget import RULES as BUDGET_RULES
+from sharik_verify.counting.budget import check_selection as check_budget_selection
 from voting.domain import constituency
-from voting.domain.board import ListSeal, board_head
+from sharik_verify.board import ListSeal, board_head
 from voting.domain.constituency import Candidacy, Constituency, same_place
 from voting.domain.eligibility import Eligibility, NotEligible
-from voting.domain.tally import WRITE_IN, BallotKind, Choice, Race, Spending, Tally, count
+from sharik_verify.tally import WRITE_IN, BallotKind, Choice, Race, Spending, Tally, count
 from voting.domain.turnout import Turnout
 
 BallotState = Literal["draft", "open", "counting", "closed"]
+BallotStatus = Literal["draft", "scheduled", "open", "counting", "closed"]
+"""What readers are shown: the state, with an opened ballot scheduled until its start."""
 """`counting`: votes are no longer accepted and the result is being computed."""
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 20
@@ -217,6 +219,13 @@ class Ballot:
             constituencies=races,
             eligibility=eligibility,
         )
+
+    def status(self, *, now: datetime) -> BallotStatus:
+        """The state as a voter meets it: opened early, a ballot takes no vote before
+        opens_at (check_vote), so it shows as scheduled until then."""
+        if self.state == "open" and now < self.opens_at:
+            return "scheduled"
+        return self.state
 
     def open(self, *, now: datetime) -> "Ballot":
         """Start accepting votes (from opens_at, until closes_at)."""

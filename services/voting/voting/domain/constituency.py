@@ -6,7 +6,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
+from sharik import places
 from sharik.errors import Conflict, Invalid, NotFound
+from sharik.places import check_place, wilayat_named
 
 if TYPE_CHECKING:
     from voting.domain.ballot import Text
@@ -67,9 +69,10 @@ def constituencies(given: Sequence[Constituency]) -> tuple[Constituency, ...]:
             raise Invalid(
                 f"wilayat and governorate are 1 to {MAX_PLACE} characters", details=[{"field": "constituencies"}]
             )
+        check_place(c.governorate, c.wilayat, field="constituencies")
         if not 1 <= c.seats <= MAX_SEATS:
             raise Invalid(f"seats are 1 to {MAX_SEATS} per constituency", details=[{"field": "constituencies"}])
-    wilayats = [c.wilayat.casefold() for c in tidy]
+    wilayats = [wilayat_named(c.wilayat).code for c in tidy]
     if len(set(wilayats)) != len(wilayats):
         raise Invalid("each wilayat is one constituency; it is listed twice", details=[{"field": "constituencies"}])
     return tidy
@@ -107,5 +110,6 @@ def place(name: str) -> str:
 
 
 def same_place(a: str | None, b: str | None) -> bool:
-    """Place names compared case- and space-insensitively, as the roll and tokens spell them apart."""
-    return a is not None and b is not None and place(a).casefold() == place(b).casefold()
+    """Place names compared as places: the roll and tokens spell them apart (case,
+    spacing, article, Arabic or English)."""
+    return a is not None and b is not None and places.same_place(a, b)

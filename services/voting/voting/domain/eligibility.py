@@ -6,6 +6,7 @@ from datetime import date
 from typing import Literal
 
 from sharik.errors import Forbidden, Invalid
+from sharik.places import governorate_named, same_place, wilayat_named
 
 EligibilityMode = Literal["open", "roll", "rules"]
 
@@ -41,7 +42,16 @@ class Eligibility:
             )
         if mode == "rules" and not (governorates or wilayats or min_age is not None):
             raise Invalid("mode `rules` needs governorates, wilayats or min_age", details=[{"field": "eligibility"}])
-        return cls(mode=mode, governorates=_names(governorates), wilayats=_names(wilayats), min_age=min_age)
+        governorates, wilayats = _names(governorates), _names(wilayats)
+        for governorate in governorates:
+            if governorate_named(governorate) is None:
+                raise Invalid(
+                    f"{governorate!r} is not one of Oman's governorates", details=[{"field": "eligibility.governorates"}]
+                )
+        for wilayat in wilayats:
+            if wilayat_named(wilayat) is None:
+                raise Invalid(f"{wilayat!r} is not one of Oman's wilayats", details=[{"field": "eligibility.wilayats"}])
+        return cls(mode=mode, governorates=governorates, wilayats=wilayats, min_age=min_age)
 
     def check_age(self, birthdate: date | None, *, on: date) -> None:
         """Raise NotEligible unless someone born on `birthdate` is `min_age` by `on`
@@ -95,5 +105,5 @@ def _name(name: str | None) -> str:
 
 
 def _among(name: str | None, names: tuple[str, ...]) -> bool:
-    """Place names compared case- and space-insensitively: tokens and CSVs spell them apart."""
-    return _name(name).casefold() in {n.casefold() for n in names}
+    """Place names compared as places: tokens and CSVs spell them apart."""
+    return name is not None and any(same_place(name, n) for n in names)

@@ -6,7 +6,7 @@ never from the votes, which carry no place."""
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from voting.counting.single import percent
+from sharik_verify.counting.single import percent
 
 
 @dataclass(frozen=True)

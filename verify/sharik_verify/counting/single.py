@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sharik.text import normalize
+from sharik_verify.text import normalize
 
 Outcome = Literal["winner", "tie", "no_votes"]
 

@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from voting.counting.single import OptionCount, percent
+from sharik_verify.counting.single import OptionCount, percent
 
 Outcome = Literal["winners", "tie", "no_votes"]
 

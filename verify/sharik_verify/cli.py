@@ -10,9 +10,9 @@ from pathlib import Path
 
 import httpx
 
-from voting.board_check import check_export
-from voting.counting.budget import RULES, sort_ids
-from voting.counting.pabulib import PabulibError, parse_pb
+from sharik_verify.board_check import check_export
+from sharik_verify.counting.budget import RULES, sort_ids
+from sharik_verify.counting.pabulib import PabulibError, parse_pb
 
 OK, INVALID_INPUT = 0, 1
 MISMATCH = 1

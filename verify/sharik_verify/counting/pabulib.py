@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from voting.counting.budget import ParticipatoryBudget, Project
+from sharik_verify.counting.budget import ParticipatoryBudget, Project
 
 SECTIONS = ("meta", "projects", "votes")
 REQUIRED_META = ("budget", "vote_type", "num_projects", "num_votes")
@@ -140,7 +140,7 @@ def _sections(text: str) -> dict[str, _Section]:
     sections: dict[str, _Section] = {}
     current = ""
     reader = csv.reader(io.StringIO(text), delimiter=";")
-    for row in reader:
+    for row in _read(reader):
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue
@@ -167,6 +167,13 @@ def _sections(text: str) -> dict[str, _Section]:
     if missing := [s.upper() for s in SECTIONS if s not in sections]:
         raise PabulibError(f"missing sections: {', '.join(missing)}")
     return sections
+
+
+def _read(reader):
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise PabulibError(f"line {reader.line_num}: not valid CSV: {error}") from None
 
 
 def _amount(text: str, where: str) -> Fraction:

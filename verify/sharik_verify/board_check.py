@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from voting.domain.board import CONTENTS, RECEIPTS, VOTES, ListSeal, board_head, check_chain, lists_of
-from voting.domain.tally import Race, Spending, count
+from sharik_verify.board import CONTENTS, RECEIPTS, VOTES, ListSeal, board_head, check_chain, lists_of
+from sharik_verify.tally import Race, Spending, count
 
 FORMAT = "sharik-board/1"
 ADDED = {"tied": [], "write_ins": [], "rounds": [], "budget": None, "constituencies": []}

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from itertools import chain, repeat
 from typing import Any, Literal
 
-from voting.counting import budget
-from voting.counting.approval import count_approval
-from voting.counting.ranked import count_ranked
-from voting.counting.single import WriteIn, count_single, percent
+from sharik_verify.counting import budget
+from sharik_verify.counting.approval import count_approval
+from sharik_verify.counting.ranked import count_ranked
+from sharik_verify.counting.single import WriteIn, count_single, percent
 
 BallotKind = Literal["single_choice", "approval", "ranked", "budget", "constituency"]
 Outcome = Literal["winner", "tie", "no_votes"]
