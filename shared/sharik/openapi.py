@@ -83,14 +83,18 @@ def document_errors(app: FastAPI) -> None:
                     continue
                 responses = operation.setdefault("responses", {})
                 statuses = error_statuses(route, method, context.openapi_extra)
-                documented = statuses | ({422} if "422" in responses else set())
+                documented = statuses | {int(status) for status in responses if status.startswith("4")}
                 for status in sorted(documented):
-                    # A route that documents an error of its own (a standard's error
-                    # document) keeps it; FastAPI's validation model is replaced.
-                    if str(status) in responses and "HTTPValidationError" not in str(responses[str(status)]):
+                    # A route that documents an error body of its own (a standard's error
+                    # document) keeps it; one that only describes when an error happens
+                    # keeps its words and gets the error shape; FastAPI's validation
+                    # model is replaced.
+                    declared = responses.get(str(status), {})
+                    if "content" in declared and "HTTPValidationError" not in str(declared):
                         continue
+                    own_words = "content" not in declared and declared.get("description")
                     responses[str(status)] = {
-                        "description": REASONS[status],
+                        "description": own_words or REASONS.get(status, "Refused"),
                         "content": {"application/json": {"schema": reference}},
                     }
         # FastAPI's own validation-error models describe a shape this API never sends.

@@ -18,3 +18,8 @@ def server_config(settings: ServiceSettings, app, **options) -> uvicorn.Config:
         forwarded_allow_ips=trusted or None,
         **options,
     )
+
+
+def serve(settings: ServiceSettings, app) -> None:
+    """Serve `app` until SIGTERM, then finish in-flight requests for up to 20 s."""
+    uvicorn.Server(server_config(settings, app, timeout_graceful_shutdown=20)).run()

@@ -15,11 +15,11 @@ K8S_VERSIONS = ["1.30", kubernetes_validate.latest_version()]
 # Settings every service reads (env prefix <SERVICE>_), split by where they must live.
 CONFIG_KEYS = {"ENVIRONMENT", "HTTP_HOST", "HTTP_PORT", "KAFKA_BOOTSTRAP_SERVERS", "MONGODB_DATABASE", "LOG_LEVEL"}
 CONFIG_KEYS |= {"JWT_ISSUER", "JWKS_URL"}  # the identity provider, whose keys rotate
+CONFIG_KEYS |= {"FORWARDED_ALLOW_IPS"}  # the ingress, whose X-Forwarded-For alone is believed
 SECRET_KEYS = {"JWT_PUBLIC_KEY", "PSEUDONYM_KEY", "MONGODB_URL"}
 NOTIFIER_SECRET_KEYS = {"SMTP_USERNAME", "SMTP_PASSWORD"}
 # A service's own non-secret settings, beyond the common ones.
 OWN_CONFIG_KEYS = {
-    "feedback": {"FORWARDED_ALLOW_IPS"},
     "notifier": {"SMTP_HOST", "SMTP_PORT", "SMTP_SENDER"},
     "reporting": {"VOTING_PUBLIC_URL"},
 }

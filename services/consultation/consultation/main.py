@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import uvicorn
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
@@ -28,6 +27,7 @@ from consultation.survey import api as survey_api
 from consultation.survey.handlers import SurveyHandlers
 from consultation.survey.store import SurveyStore
 from sharik.runtime import ServiceRuntime
+from sharik.serving import serve
 
 PUBLISHED = [
     "consultation.campaigns",
@@ -110,10 +110,4 @@ def create_app(
 
 def run() -> None:
     settings = ConsultationSettings()
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        timeout_graceful_shutdown=20,
-    )
+    serve(settings, create_app(settings))

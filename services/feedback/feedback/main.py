@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-import uvicorn
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
@@ -126,11 +125,6 @@ def create_app(
     )
 
 
-def server_config(settings: FeedbackSettings, app) -> uvicorn.Config:
-    """How the service is served over HTTP (trusted proxies: `FEEDBACK_FORWARDED_ALLOW_IPS`)."""
-    return serving.server_config(settings, app, timeout_graceful_shutdown=20)
-
-
 def run() -> None:
     settings = FeedbackSettings()
-    uvicorn.Server(server_config(settings, create_app(settings))).run()
+    serving.serve(settings, create_app(settings))

@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 from datetime import timedelta
 
-import uvicorn
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
@@ -31,6 +30,7 @@ from notifier.webhooks.worker import WebhookWorker
 from notifier.worker import DeliveryWorker, RetryPolicy
 from sharik.events.notifier import AlertIssued, NotificationSent, WebhookDelivered
 from sharik.runtime import ServiceRuntime
+from sharik.serving import serve
 
 PUBLISHED = [NotificationSent.topic, AlertIssued.topic, WebhookDelivered.topic]
 
@@ -198,10 +198,4 @@ def email_sender(settings: NotifierSettings) -> EmailSender:
 
 def run() -> None:
     settings = NotifierSettings()
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        timeout_graceful_shutdown=20,
-    )
+    serve(settings, create_app(settings))

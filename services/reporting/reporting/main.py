@@ -1,6 +1,5 @@
 """Wiring: settings → runtime → read model, subscribers, views, routes → the ASGI app."""
 
-import uvicorn
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
@@ -17,6 +16,7 @@ from reporting.participation_views import ParticipationViews
 from reporting.views import TransparencyViews
 from sharik.events.reporting import DataRequested
 from sharik.runtime import ServiceRuntime
+from sharik.serving import serve
 
 
 def create_app(
@@ -65,10 +65,4 @@ def create_app(
 
 def run() -> None:
     settings = ReportingSettings()
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        timeout_graceful_shutdown=20,
-    )
+    serve(settings, create_app(settings))

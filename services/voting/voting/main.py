@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
-import uvicorn
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
 from sharik.runtime import ServiceRuntime
+from sharik.serving import serve
 from voting import api, audit_api, board_api, budget_api, candidacy_api, roll_api
 from voting import open_data_api
 from voting.announcer import VoteAnnouncer
@@ -100,10 +100,4 @@ def create_app(
 
 def run() -> None:
     settings = VotingSettings()
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        timeout_graceful_shutdown=20,
-    )
+    serve(settings, create_app(settings))

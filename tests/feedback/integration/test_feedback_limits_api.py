@@ -10,7 +10,9 @@ import pytest
 import uvicorn
 from pymongo import AsyncMongoClient
 
-from feedback.main import create_app, server_config
+from feedback.main import create_app
+
+from sharik.serving import server_config
 from tests.support.service import running
 
 pytestmark = pytest.mark.integration
