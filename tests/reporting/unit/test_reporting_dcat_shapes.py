@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from reporting.datasets.files import render
-from reporting.datasets.table import Column, Table
+from reporting.datasets.table import Column, Related, Table
 from reporting.dcat import SPDX, Describer, serialize
 from reporting.open_data import Published
 from tests.reporting.dcat_ap import MISSING_RECOMMENDED, findings, of
@@ -33,11 +33,12 @@ def served() -> Graph:
         keywords=({"ar": "بلاغات", "en": "complaints"},), theme="GOVE",
         columns=(Column("month", "الشهر", "Month"), Column("filed", "المقدمة", "Filed", people=True)),
         rows=[{"month": "2026-10", "filed": 7}], issued=DAY, modified=DAY, temporal=(DAY, DAY),
-        related={"Bulletin board": "http://voting/ballots/b1/board.csv"},
+        related=(Related("Bulletin board", "http://voting/ballots/b1/board.csv", "csv",
+                         {"ar": "لوحة النشر", "en": "The bulletin board"}),),
     )
     published = Published(table, render(table, 5))
     graph = Describer(BASE, contact_email="opendata@example.om").catalogue(
-        [published], page=1, page_size=100, total=1, modified=DAY)
+        [published], page=1, page_size=100, total=1, modified=DAY, issued=DAY)
     return Graph().parse(data=serialize(graph, "ttl")[0], format="turtle")
 
 
