@@ -7,5 +7,6 @@ apply to it unchanged."""
 
 from reporting.datasets.table import Column, Related, Source, Table, register, sources
 from reporting.datasets import ballots, complaints, data_requests, participation, services  # noqa: F401  (registrations)
+from reporting.datasets import alerts, campaigns, consultation, kpi  # noqa: F401  (registrations)
 
 __all__ = ["Column", "Related", "Source", "Table", "register", "sources"]

@@ -14,6 +14,8 @@ from reporting.projections.complaints import (
     complaint_status_changed,
 )
 from reporting.projections.deliveries import notification_failed, notification_sent
+from reporting.projections.alerts import PROJECTIONS as ALERTS
+from reporting.projections.moderation import PROJECTIONS as MODERATION
 from reporting.projections.participation import PROJECTIONS as PARTICIPATION
 from reporting.projections.services import service_evaluated, service_rated
 from sharik.events import CATALOG, Event
@@ -35,6 +37,8 @@ PROJECTIONS: dict[type[Event], Callable[[Event], list[Change]]] = {
     NotificationSent: notification_sent,
     NotificationFailed: notification_failed,
     **PARTICIPATION,
+    **MODERATION,
+    **ALERTS,
 }
 
 # Escalations are being added to the catalog as this is written; they are projected
