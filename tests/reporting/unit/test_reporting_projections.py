@@ -18,10 +18,12 @@ def test_every_public_topic_but_votes_is_consumed():
     assert TOPICS == [
         "consultation.campaigns",
         "consultation.documents",
+        "consultation.moderation",
         "consultation.plans",
         "consultation.surveys",
         "feedback.complaints",
         "feedback.services",
+        "notifier.alerts",
         "notifier.deliveries",
         "voting.ballots",
     ]
