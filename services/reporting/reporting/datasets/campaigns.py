@@ -46,13 +46,17 @@ KEYWORDS = ({"ar": "حملات المشاركة", "en": "participation campaigns
 
 
 async def campaigns(read_model: ReadModel, settings: ReportingSettings) -> list[Table]:
+    # Both collections are read whole, as the datasets publish them: no filter to index.
+    # A campaign seen only by a later step than its launch, and a decision whose recording
+    # has not arrived yet, wait for it.
     launched: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    async for campaign in read_model[CAMPAIGNS].find({"launched_at": {"$exists": True}}).sort("_id", 1):
-        launched[campaign["agency"]].append(campaign)
-    # A decision whose recording has not arrived yet (only a later step has) waits for it.
+    async for campaign in read_model[CAMPAIGNS].find({}).sort("_id", 1):
+        if "launched_at" in campaign:
+            launched[campaign["agency"]].append(campaign)
     decided: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    async for decision in read_model[DECISIONS].find({"recorded_at": {"$exists": True}}).sort("_id", 1):
-        decided[decision["agency"]].append(decision)
+    async for decision in read_model[DECISIONS].find({}).sort("_id", 1):
+        if "recorded_at" in decision:
+            decided[decision["agency"]].append(decision)
     tables = [_campaigns(agency, launched[agency], decided[agency]) for agency in sorted(launched)]
     return tables + [_decisions(agency, decided[agency]) for agency in sorted(decided)]
 

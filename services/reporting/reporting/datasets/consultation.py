@@ -46,17 +46,19 @@ TOOL_FIELDS = {"agency": 1, "campaign_id": 1, "title": 1, "opens_at": 1, "closes
 
 async def consultation(read_model: ReadModel, settings: ReportingSettings) -> list[Table]:
     tools: dict[str, dict[str, list[dict[str, Any]]]] = {"survey": defaultdict(list), "draft_policy": defaultdict(list)}
-    # A tool seeded by a later event (a section concluded) before its publication waits for it.
-    cursor = read_model[TOOLS].find({"kind": {"$in": list(tools)}, "published_at": {"$exists": True}},
-                                    {**TOOL_FIELDS, "kind": 1})
-    async for tool in cursor.sort("_id", 1):
-        tools[tool["kind"]][tool["agency"]].append(tool)
+    # The collections are read whole, as the datasets publish them: no filter to index. A
+    # tool seeded by a later event (a section concluded) before its publication waits for it.
+    async for tool in read_model[TOOLS].find({}, {**TOOL_FIELDS, "kind": 1}).sort("_id", 1):
+        if tool.get("kind") in tools and "published_at" in tool:
+            tools[tool["kind"]][tool["agency"]].append(tool)
     contributions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     fields = {"tool_id": 1, "governorate": 1, "section": 1, "stance": 1, "reply_to": 1, "at": 1, "hidden": 1,
               "moderated_at": 1}
-    # Hidden comments are read too: their moderation moves the dataset's modified date.
-    async for c in read_model[CONTRIBUTIONS].find({"tool": {"$in": list(tools)}}, fields):
-        contributions[c["tool_id"]].append(c)
+    # Hidden comments are read too: their moderation moves the dataset's modified date. A
+    # moderation that arrived before its comment has no tool yet.
+    async for c in read_model[CONTRIBUTIONS].find({}, fields):
+        if "tool_id" in c:
+            contributions[c["tool_id"]].append(c)
     surveys = [_surveys(a, tools["survey"][a], contributions) for a in sorted(tools["survey"])]
     return surveys + [_comments(a, tools["draft_policy"][a], contributions) for a in sorted(tools["draft_policy"])]
 

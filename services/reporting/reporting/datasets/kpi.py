@@ -37,9 +37,10 @@ async def kpi_tables(read_model: ReadModel, settings: ReportingSettings) -> list
         # Targets projected before their time was kept count from their half-year's start.
         times[targets["agency"]].append(targets.get("set_at") or half_year(targets["period"])[0])
     for collection, counted_by, moved_by in ACTIVITY:
-        fields = dict.fromkeys(("agency", *moved_by), 1)
-        async for document in read_model[collection].find({counted_by: {"$exists": True}, "agency": {"$exists": True}},
-                                                          fields):
+        # Read whole (every agency, every half-year): no filter to index.
+        async for document in read_model[collection].find({}, dict.fromkeys(("agency", *moved_by), 1)):
+            if not (document.get(counted_by) and document.get("agency")):
+                continue
             periods[document["agency"]].add(_period(document[counted_by]))
             times[document["agency"]] += [document[f] for f in moved_by if document.get(f)]
     views = ParticipationViews(read_model)
