@@ -103,7 +103,7 @@ BREAKAGES = {
 }
 
 
-def test_the_served_catalogue_has_no_violation_and_misses_only_the_known_recommended():
+def test_the_served_catalogue_has_no_violation_and_no_warning():
     found = findings(served())
     assert of(found, "Violation") == []
     assert {(f.shape, f.path) for f in of(found, "Warning")} == MISSING_RECOMMENDED
