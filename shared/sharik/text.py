@@ -23,3 +23,16 @@ def normalize(text: str) -> str:
     text = _DECORATION.sub("", text).translate(_ARABIC_VARIANTS)
     text = _PUNCTUATION.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def words(text: str) -> frozenset[str]:
+    """The text's distinct words, normalised."""
+    return frozenset(normalize(text).split())
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard index of the two texts' normalised word sets: 0 (nothing shared) to 1."""
+    first, second = words(a), words(b)
+    if not first or not second:
+        return 0.0
+    return len(first & second) / len(first | second)

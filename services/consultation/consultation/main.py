@@ -10,7 +10,13 @@ from consultation.campaign import api as campaign_api
 from consultation.campaign.handlers import CampaignHandlers
 from consultation.campaign.store import CampaignStore
 from consultation.campaign.tools import ToolCheck
+from consultation.competition import api as competition_api
+from consultation.competition.wiring import competitions
 from consultation.config import ConsultationSettings
+from consultation.initiative import api as initiative_api
+from consultation.initiative.wiring import initiatives
+from consultation.live_session import api as live_session_api
+from consultation.live_session.wiring import live_sessions
 from consultation.draft_policy import api as draft_policy_api
 from consultation.draft_policy.comments import CommentStore
 from consultation.draft_policy.handlers import DraftPolicyHandlers, DraftPolicyStore
@@ -29,6 +35,9 @@ PUBLISHED = [
     "consultation.documents",
     "consultation.moderation",
     "consultation.plans",
+    "consultation.competitions",
+    "consultation.initiatives",
+    "consultation.sessions",
 ]
 
 
@@ -62,15 +71,26 @@ def create_app(
         contents, pseudonym_key=key, flags_to_hide=settings.flags_to_hide, on_saved=runtime.wake_relay
     )
     tools = ToolCheck(surveys, documents, comments)
+    campaign_handlers = CampaignHandlers(campaigns, tools=tools, on_saved=runtime.wake_relay)
     return runtime.app(
         title="Sharik consultation",
         description=(
             "Participation campaigns through plan, launch, analyse, apply and report; surveys;"
             " draft-policy consultations; moderation of citizen text."
         ),
-        routers=[campaign_api.router, survey_api.router, draft_policy_api.router, moderation_api.router, plan_api.router],
+        routers=[campaign_api.router, survey_api.router, draft_policy_api.router, moderation_api.router, plan_api.router]
+        + [competition_api.router, initiative_api.router, live_session_api.router],
         state={
-            "campaigns": CampaignHandlers(campaigns, tools=tools, on_saved=runtime.wake_relay),
+            "campaigns": campaign_handlers,
+            **competitions(runtime, moderation=moderation, campaigns=campaign_handlers, pseudonym_key=key),
+            **initiatives(
+                runtime,
+                moderation=moderation,
+                pseudonym_key=key,
+                min_committee=settings.initiative_committee,
+                clock_seconds=settings.initiative_clock_seconds,
+            ),
+            **live_sessions(runtime, moderation=moderation, pseudonym_key=key, poll_seconds=settings.live_poll_seconds),
             "surveys": SurveyHandlers(
                 surveys,
                 moderation=moderation,

@@ -4,11 +4,12 @@ import uvicorn
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
-from reporting import api, data_requests_api, datasets_api, open_data_api, participation_api
+from reporting import api, data_requests_api, datasets_api, formats_api, open_data_api, participation_api
 from reporting.catalogue import OpenDataCatalogue
 from reporting.config import ReportingSettings
 from reporting.consumers import subscribe_projections
 from reporting.data_requests import DataRequests
+from reporting.formats_views import FormatViews
 from reporting.open_data import OpenData
 from reporting.projections import TOPICS
 from reporting.store import ReadModel
@@ -46,8 +47,8 @@ def create_app(
             " SLA compliance, satisfaction), service ratings, notifications; ballot results as open data; the DCAT-AP 3.0 catalogue of every dataset."
         ),
         routers=[
-            api.router, participation_api.router, open_data_api.router, datasets_api.router, data_requests_api.router,
-            api.admin,
+            api.router, participation_api.router, formats_api.router, open_data_api.router, datasets_api.router,
+            data_requests_api.router, api.admin,
         ],
         state={
             "views": TransparencyViews(read_model),
@@ -55,6 +56,7 @@ def create_app(
             "participation": ParticipationViews(read_model),
             "open_data": open_data,
             "data_requests": data_requests,
+            "formats": FormatViews(read_model),
             "read_model": read_model,
         },
     )

@@ -7,7 +7,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from reporting.projections import Change
-from reporting.projections import participation
+from reporting.projections import formats, participation
 from reporting.projections.alerts import ALERTS
 from reporting.projections.change import (
     BALLOTS,
@@ -19,7 +19,7 @@ from reporting.projections.change import (
 )
 
 COLLECTIONS = (CAMPAIGNS, BALLOTS, COMPLAINTS, DELIVERIES, SERVICE_RATINGS, SERVICE_EVALUATIONS, ALERTS,
-               *participation.COLLECTIONS)
+               *participation.COLLECTIONS, *formats.COLLECTIONS)
 
 
 class ReadModel:
@@ -45,7 +45,7 @@ class ReadModel:
         await self.db[SERVICE_RATINGS].create_index([("agency", ASCENDING), ("service_code", ASCENDING)])
         await self.db[SERVICE_EVALUATIONS].create_index([("agency", ASCENDING), ("service_code", ASCENDING)])
         await self.db[BALLOTS].create_index([("campaign_id", ASCENDING)])
-        for name, indexes in participation.INDEXES.items():
+        for name, indexes in (participation.INDEXES | formats.INDEXES).items():
             for keys in indexes:
                 await self.db[name].create_index(keys)
 

@@ -20,7 +20,7 @@ InputKind = Literal["survey_question", "section_comments", "ballot_result", "ide
 DecisionStatus = Literal["planned", "in_progress", "done"]
 Stance = Literal["for", "against", "neutral"]
 SectionOutcome = Literal["accepted", "partly_accepted", "not_accepted"]
-ContentKind = Literal["comment", "survey_answer"]
+ContentKind = Literal["comment", "survey_answer", "idea", "initiative", "question"]
 FlagReason = Literal["spam", "offensive", "off_topic", "personal_data"]
 
 
@@ -383,3 +383,311 @@ class KpiTargetsSet(Event):
     targets: KpiTargets
     revision: int = Field(ge=1)
     set_at: datetime
+
+
+# Idea competitions (consultation.competitions): keyed by the competition, so a
+# competition's calls, ideas and outcomes stay in order. Ideas appear by id, theme and
+# language; what a citizen wrote, and who reviewed what, never travel.
+
+CompetitionStageKind = Literal["submission", "screening", "jury_round", "shortlist", "final", "winners"]
+
+
+class CompetitionStageDates(_Value):
+    kind: CompetitionStageKind
+    opens_at: datetime
+    closes_at: datetime
+    advancing: int | None = None
+
+
+class CompetitionPublished(Event):
+    """An agency published an idea competition's call (its themes and stages)."""
+
+    name = "CompetitionPublished"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "competition_id"
+
+    competition_id: str
+    agency: str
+    campaign_id: str | None
+    title: LocalizedText
+    themes: tuple[str, ...]
+    eligibility: Literal["individuals", "teams", "both"]
+    stages: tuple[CompetitionStageDates, ...]
+    published_at: datetime
+
+
+class CompetitionStageOpened(Event):
+    """The competition moved to its next stage; `ideas` is how many it considers."""
+
+    name = "CompetitionStageOpened"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "competition_id"
+
+    competition_id: str
+    agency: str
+    stage_index: int = Field(ge=0)
+    stage: CompetitionStageKind
+    ideas: int = Field(ge=0)
+    opened_at: datetime
+
+
+class IdeaSubmitted(Event):
+    """An idea was submitted; `participant` is the submitter's pseudonym in the campaign."""
+
+    name = "IdeaSubmitted"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "idea_id"
+    key_field = "competition_id"
+
+    idea_id: str
+    competition_id: str
+    agency: str
+    campaign_id: str | None
+    participant: str
+    theme_id: str
+    language: Literal["ar", "en"]
+    team_size: int = Field(ge=1)
+    submitted_at: datetime
+
+
+class IdeaWithdrawn(Event):
+    name = "IdeaWithdrawn"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "idea_id"
+    key_field = "competition_id"
+
+    idea_id: str
+    competition_id: str
+    agency: str
+    withdrawn_at: datetime
+
+
+class IdeaScreened(Event):
+    """Officers found the idea eligible or not (the reason goes to the submitter only)."""
+
+    name = "IdeaScreened"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "idea_id"
+    key_field = "competition_id"
+
+    idea_id: str
+    competition_id: str
+    agency: str
+    eligible: bool
+    screened_at: datetime
+
+
+class RankedIdea(_Value):
+    idea_id: str
+    score: float
+    reviews: int
+    rank: int
+    tied: bool
+
+
+class JuryStageConcluded(Event):
+    """A jury round or the final was concluded: the ranking from the reviews and the
+    ideas that advance (`overridden` when the chair chose them, with a reason kept)."""
+
+    name = "JuryStageConcluded"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "competition_id"
+
+    competition_id: str
+    agency: str
+    stage_index: int
+    stage: CompetitionStageKind
+    ranking: tuple[RankedIdea, ...]
+    advancing: tuple[str, ...]
+    normalised: bool
+    overridden: bool
+    concluded_at: datetime
+
+
+class WinnersAnnounced(Event):
+    name = "WinnersAnnounced"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "competition_id"
+
+    competition_id: str
+    agency: str
+    winners: tuple[str, ...]
+    announced_at: datetime
+
+
+class IdeaAdopted(Event):
+    """An idea was adopted (and perhaps funded): it is the decision `decision_id` of
+    the campaign."""
+
+    name = "IdeaAdopted"
+    version = 1
+    topic = "consultation.competitions"
+    subject_field = "idea_id"
+    key_field = "competition_id"
+
+    idea_id: str
+    competition_id: str
+    agency: str
+    campaign_id: str
+    decision_id: str
+    funded_omr: float | None = Field(default=None, ge=0)
+    adopted_at: datetime
+
+
+# Citizen initiatives (consultation.initiatives): the promoter and supporters never
+# appear; counts do.
+
+InitiativeLevel = Literal["national", "governorate", "wilayat"]
+
+
+class InitiativeFiled(Event):
+    """A promoter filed an initiative, with its committee, for the agency's admissibility check."""
+
+    name = "InitiativeFiled"
+    version = 1
+    topic = "consultation.initiatives"
+    subject_field = "initiative_id"
+
+    initiative_id: str
+    agency: str
+    level: InitiativeLevel
+    code: str | None
+    language: Literal["ar", "en"]
+    committee: int = Field(ge=0)
+    filed_at: datetime
+
+
+class InitiativeAdmitted(Event):
+    """The agency found it admissible: support collection is open until `closes_at`."""
+
+    name = "InitiativeAdmitted"
+    version = 1
+    topic = "consultation.initiatives"
+    subject_field = "initiative_id"
+
+    initiative_id: str
+    agency: str
+    threshold: int = Field(ge=1)
+    closes_at: datetime
+    answer_days: int = Field(ge=1)
+    admitted_at: datetime
+
+
+class InitiativeRejected(Event):
+    """The agency found it inadmissible, with its reason."""
+
+    name = "InitiativeRejected"
+    version = 1
+    topic = "consultation.initiatives"
+    subject_field = "initiative_id"
+
+    initiative_id: str
+    agency: str
+    reason: LocalizedText
+    rejected_at: datetime
+
+
+class InitiativeThresholdReached(Event):
+    """Enough residents support it: the agency must answer by `answer_due_at`."""
+
+    name = "InitiativeThresholdReached"
+    version = 1
+    topic = "consultation.initiatives"
+    subject_field = "initiative_id"
+
+    initiative_id: str
+    agency: str
+    supports: int
+    threshold: int
+    answer_due_at: datetime
+    reached_at: datetime
+
+
+class InitiativeAnswered(Event):
+    """The agency's published answer; `late` when given after the answer was due."""
+
+    name = "InitiativeAnswered"
+    version = 1
+    topic = "consultation.initiatives"
+    subject_field = "initiative_id"
+
+    initiative_id: str
+    agency: str
+    outcome: Literal["accepted", "partly_accepted", "rejected"]
+    reasoning: LocalizedText
+    late: bool
+    answered_at: datetime
+
+
+class InitiativeAnswerOverdue(Event):
+    """No answer by the time it was due: flagged on the agency's KPI and escalated to
+    its administrators."""
+
+    name = "InitiativeAnswerOverdue"
+    version = 1
+    topic = "consultation.initiatives"
+    subject_field = "initiative_id"
+
+    initiative_id: str
+    agency: str
+    answer_due_at: datetime
+    escalated_to: Literal["agency_admin"] = "agency_admin"
+    flagged_at: datetime
+
+
+class InitiativeExpired(Event):
+    """Collection closed below the threshold."""
+
+    name = "InitiativeExpired"
+    version = 1
+    topic = "consultation.initiatives"
+    subject_field = "initiative_id"
+
+    initiative_id: str
+    agency: str
+    supports: int
+    threshold: int
+    expired_at: datetime
+
+
+# Live question sessions (consultation.sessions): questions travel as counts only.
+
+
+class LiveSessionScheduled(Event):
+    name = "LiveSessionScheduled"
+    version = 1
+    topic = "consultation.sessions"
+    subject_field = "session_id"
+
+    session_id: str
+    agency: str
+    campaign_id: str | None
+    title: LocalizedText
+    starts_at: datetime
+    ends_at: datetime
+
+
+class LiveSessionPublished(Event):
+    """After the session its questions were published; the figures of its questions."""
+
+    name = "LiveSessionPublished"
+    version = 1
+    topic = "consultation.sessions"
+    subject_field = "session_id"
+
+    session_id: str
+    agency: str
+    campaign_id: str | None
+    questions: int = Field(ge=0)
+    answered: int = Field(ge=0)
+    rejected: int = Field(ge=0)
+    merged: int = Field(ge=0)
+    votes: int = Field(ge=0)
+    published_at: datetime

@@ -17,9 +17,12 @@ QUESTION = LocalizedText(ar="ما موضوع المنتدى؟", en="Which forum 
 def test_every_public_topic_but_votes_is_consumed():
     assert TOPICS == [
         "consultation.campaigns",
+        "consultation.competitions",
         "consultation.documents",
+        "consultation.initiatives",
         "consultation.moderation",
         "consultation.plans",
+        "consultation.sessions",
         "consultation.surveys",
         "feedback.complaints",
         "feedback.services",

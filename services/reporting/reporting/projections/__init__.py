@@ -15,6 +15,7 @@ from reporting.projections.complaints import (
 )
 from reporting.projections.deliveries import notification_failed, notification_sent
 from reporting.projections.alerts import PROJECTIONS as ALERTS
+from reporting.projections.formats import PROJECTIONS as FORMATS
 from reporting.projections.moderation import PROJECTIONS as MODERATION
 from reporting.projections.participation import PROJECTIONS as PARTICIPATION
 from reporting.projections.services import service_evaluated, service_rated
@@ -37,6 +38,7 @@ PROJECTIONS: dict[type[Event], Callable[[Event], list[Change]]] = {
     NotificationSent: notification_sent,
     NotificationFailed: notification_failed,
     **PARTICIPATION,
+    **FORMATS,
     **MODERATION,
     **ALERTS,
 }
