@@ -266,6 +266,10 @@ async def test_comments_that_passed_moderation_by_section_and_stance(reporting, 
     assert [(r["section"], r["for"], r["against"], r["neutral"], r["no_stance"], r["replies"]) for r in rows] == expected
     assert [(r["outcome"], r["outcome_reason_en"]) for r in rows] == [
         ("partly_accepted", "The clause was amended"), (None, None)]
+    # The accountability page counts the same comments.
+    page = (await reporting.get(f"/campaigns/{history['campaigns'][0].campaign_id}/accountability")).json()
+    [document] = [t for t in page["tools"] if t["kind"] == "draft_policy"]
+    assert [(s["section"], s["for"]) for s in document["comments_by_section"]] == [(1, 5), (2, 0)]
 
 
 async def test_alerts_issued_with_their_updates_and_cancellations(reporting, read_model):
