@@ -16,6 +16,7 @@ from rdflib import Graph
 from ulid import ULID
 
 from reporting.kpi import INDICATORS
+from reporting.participation_views import ParticipationViews
 from sharik.events import LocalizedText
 from sharik.events.consultation import (
     CampaignAnalysed,
@@ -267,7 +268,7 @@ async def test_comments_that_passed_moderation_by_section_and_stance(reporting, 
     assert [(r["outcome"], r["outcome_reason_en"]) for r in rows] == [
         ("partly_accepted", "The clause was amended"), (None, None)]
     # The accountability page counts the same comments.
-    page = (await reporting.get(f"/campaigns/{history['campaigns'][0].campaign_id}/accountability")).json()
+    page = await ParticipationViews(read_model).accountability(history["campaigns"][0].campaign_id)
     [document] = [t for t in page["tools"] if t["kind"] == "draft_policy"]
     assert [(s["section"], s["for"]) for s in document["comments_by_section"]] == [(1, 5), (2, 0)]
 
