@@ -200,6 +200,13 @@ async def test_campaigns_with_their_steps_and_decisions_with_their_progress(repo
     assert (reported["closed_at"], reported["cancelled_at"]) == (None, None)
     assert (cancelled["state"], cancelled["decisions"]) == ("cancelled", 0)
 
+    # An agency with campaigns and no decision has no decisions dataset.
+    quiet = agency_id()
+    await apply(read_model, [e.model_copy(update={"agency": quiet, "campaign_id": str(ULID())})
+                             for e in launched])
+    assert len(await files_of(reporting, f"campaigns-{quiet}")) == 2
+    assert (await reporting.get(f"/datasets/decisions-{quiet}.json")).status_code == 404
+
     decisions = await files_of(reporting, f"decisions-{agency}")
     expected = sorted(
         [(e.decision_id, 0, e.status, e.progress) for e in history["decisions"] if isinstance(e, DecisionRecorded)]

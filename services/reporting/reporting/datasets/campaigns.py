@@ -57,7 +57,7 @@ async def campaigns(read_model: ReadModel, settings: ReportingSettings) -> list[
     async for decision in read_model[DECISIONS].find({}).sort("_id", 1):
         if "recorded_at" in decision:
             decided[decision["agency"]].append(decision)
-    tables = [_campaigns(agency, launched[agency], decided[agency]) for agency in sorted(launched)]
+    tables = [_campaigns(agency, launched[agency], decided.get(agency, [])) for agency in sorted(launched)]
     return tables + [_decisions(agency, decided[agency]) for agency in sorted(decided)]
 
 
