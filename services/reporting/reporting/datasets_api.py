@@ -53,7 +53,10 @@ async def catalogue(
         raise NotFound(f"the catalogue has {pages} page(s), not {page}")
     shown = everything[(page - 1) * page_size : page * page_size]
     modified = max((p.table.modified for p in everything), default=None)
-    graph = _describer(request).catalogue(shown, page=page, page_size=page_size, total=len(everything), modified=modified)
+    issued = min((p.table.issued for p in everything), default=None)
+    graph = _describer(request).catalogue(
+        shown, page=page, page_size=page_size, total=len(everything), modified=modified, issued=issued
+    )
     body, media = serialize(graph, extension)
     return _cached(request, body, media, modified)
 

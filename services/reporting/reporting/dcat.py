@@ -21,11 +21,32 @@ FILE_TYPE = Namespace(f"{AUTHORITY}/file-type/")
 LANGUAGE = Namespace(f"{AUTHORITY}/language/")
 OMAN = URIRef(f"{AUTHORITY}/country/OMN")
 LICENCE = URIRef(f"{AUTHORITY}/licence/CC_BY_4_0")
+THEME_TAXONOMY = URIRef(f"{AUTHORITY}/data-theme")
+# Every file is kept as long as the platform runs: the live ones are rebuilt from the
+# events, the snapshots and the voting boards are never deleted.
+STABLE = URIRef(f"{AUTHORITY}/planned-availability/STABLE")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+# ADMS's vocabularies: the agencies (and the platform) are national public bodies; the
+# licence asks for attribution only.
+NATIONAL_AUTHORITY = URIRef("http://purl.org/adms/publishertype/NationalAuthority")
+ATTRIBUTION = URIRef("http://purl.org/adms/licencetype/Attribution")
+CONCEPTS = {
+    STABLE: {"ar": "مستقر", "en": "Stable"},
+    NATIONAL_AUTHORITY: {"ar": "جهة حكومية وطنية", "en": "National authority"},
+    ATTRIBUTION: {"ar": "نسبة المصنف إلى صاحبه", "en": "Attribution"},
+}
 THEMES = {
     "GOVE": {"ar": "الحكومة والقطاع العام", "en": "Government and public sector"},
     "SOCI": {"ar": "السكان والمجتمع", "en": "Population and society"},
 }
-MEDIA_TYPES = {"csv": ("text/csv", FILE_TYPE.CSV), "json": ("application/json", FILE_TYPE.JSON)}
+MEDIA_TYPES = {"csv": ("text/csv", FILE_TYPE.CSV), "json": ("application/json", FILE_TYPE.JSON),
+               "txt": ("text/plain", FILE_TYPE.TXT)}
+DESCRIPTIONS = {
+    "csv": {"ar": "الجدول بصيغة CSV (UTF-8) بعناوين عربية وإنجليزية.",
+            "en": "The table as CSV (UTF-8), with Arabic and English headers."},
+    "json": {"ar": "الجدول بصيغة JSON: الحقول بأسمائها وعناوينها والصفوف.",
+             "en": "The table as JSON: the fields with their names and headers, and the rows."},
+}
 
 SERIALIZATIONS = {
     "ttl": ("turtle", "text/turtle; charset=utf-8"),
@@ -42,10 +63,11 @@ class Describer:
         self.contact_email = contact_email
 
     def catalogue(
-        self, datasets: list[Published], *, page: int, page_size: int, total: int, modified: datetime | None
+        self, datasets: list[Published], *, page: int, page_size: int, total: int, modified: datetime | None,
+        issued: datetime | None = None,
     ) -> Graph:
-        """One page of the catalogue; `modified` is the newest dataset's of all pages,
-        so every page describes the catalogue alike."""
+        """One page of the catalogue; `modified` is the newest dataset's of all pages and
+        `issued` the oldest one's, so every page describes the catalogue alike."""
         graph = _graph()
         catalogue = URIRef(f"{self.base}/catalog")
         graph.add((catalogue, RDF.type, DCAT.Catalog))
@@ -65,6 +87,12 @@ class Describer:
             graph.add((language, RDF.type, DCTERMS.LinguisticSystem))
         if modified is not None:
             graph.add((catalogue, DCTERMS.modified, _time(modified)))
+        if issued is not None:
+            graph.add((catalogue, DCTERMS.issued, _time(issued)))
+        graph.add((catalogue, DCAT.themeTaxonomy, THEME_TAXONOMY))
+        graph.add((THEME_TAXONOMY, RDF.type, SKOS.ConceptScheme))
+        graph.add((THEME_TAXONOMY, DCTERMS.title, Literal("Data theme", lang="en")))
+        graph.add((THEME_TAXONOMY, DCTERMS.title, Literal("موضوعات البيانات", lang="ar")))
         for published in datasets:
             graph.add((catalogue, DCAT.dataset, self._dataset(graph, published)))
         if total > page_size:
@@ -121,12 +149,16 @@ class Describer:
         graph.add((dataset, DCTERMS.issued, _time(table.issued)))
         graph.add((dataset, DCTERMS.modified, _time(table.modified)))
         graph.add((dataset, DCAT.landingPage, self._document(graph, f"{own}.json")))
-        for media, (mime, file_type) in MEDIA_TYPES.items():
+        for media, description in DESCRIPTIONS.items():
+            mime, file_type = MEDIA_TYPES[media]
             content = getattr(published.files, media)
             distribution = URIRef(f"{own}.{media}")
             graph.add((dataset, DCAT.distribution, distribution))
             graph.add((distribution, RDF.type, DCAT.Distribution))
             graph.add((distribution, DCTERMS.title, Literal(f"{table.title['en']} ({media.upper()})", lang="en")))
+            for language, text in description.items():
+                graph.add((distribution, DCTERMS.description, Literal(text, lang=language)))
+            self._available(graph, distribution)
             graph.add((distribution, DCAT.accessURL, self._resource(graph, f"{own}.{media}")))
             graph.add((distribution, DCAT.downloadURL, self._resource(graph, f"{own}.{media}")))
             self._media(graph, distribution, mime, file_type)
@@ -139,13 +171,17 @@ class Describer:
             graph.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
             graph.add((checksum, SPDX.checksumValue, Literal(published.files.digest(media), datatype=XSD.hexBinary)))
             graph.add((distribution, SPDX.checksum, checksum))
-        for title, url in table.related.items():
+        for related in table.related:
             # Files kept elsewhere (the voting service's board): linked, not checksummed here.
-            distribution = URIRef(url)
+            distribution = URIRef(related.url)
             graph.add((dataset, DCAT.distribution, distribution))
             graph.add((distribution, RDF.type, DCAT.Distribution))
-            graph.add((distribution, DCTERMS.title, Literal(title, lang="en")))
-            graph.add((distribution, DCAT.accessURL, self._resource(graph, url)))
+            graph.add((distribution, DCTERMS.title, Literal(related.title, lang="en")))
+            for language, text in related.description.items():
+                graph.add((distribution, DCTERMS.description, Literal(text, lang=language)))
+            graph.add((distribution, DCAT.accessURL, self._resource(graph, related.url)))
+            self._media(graph, distribution, *MEDIA_TYPES[related.media])
+            self._available(graph, distribution)
             graph.add((distribution, DCTERMS.license, self._licence(graph)))
         return dataset
 
@@ -156,9 +192,13 @@ class Describer:
         graph.add((distribution, DCTERMS.format, file_type))
         graph.add((file_type, RDF.type, DCTERMS.MediaTypeOrExtent))
 
+    def _available(self, graph: Graph, distribution: URIRef) -> None:
+        graph.add((distribution, DCATAP.availability, _concept(graph, STABLE)))
+
     def _agent(self, graph: Graph, code: str) -> URIRef:
         agent = URIRef(f"{self.base}/agencies/{code}")
         graph.add((agent, RDF.type, FOAF.Agent))
+        graph.add((agent, DCTERMS.type, _concept(graph, NATIONAL_AUTHORITY)))
         graph.add((agent, FOAF.name, Literal(code)))
         graph.add((agent, DCTERMS.identifier, Literal(code)))
         return agent
@@ -182,6 +222,7 @@ class Describer:
 
     def _licence(self, graph: Graph) -> URIRef:
         graph.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
+        graph.add((LICENCE, DCTERMS.type, _concept(graph, ATTRIBUTION)))
         return LICENCE
 
     def _resource(self, graph: Graph, url: str) -> URIRef:
@@ -204,9 +245,16 @@ def serialize(graph: Graph, extension: str) -> tuple[bytes, str]:
 def _graph() -> Graph:
     graph = Graph()
     for prefix, namespace in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD),
-                              ("spdx", SPDX), ("hydra", HYDRA), ("skos", SKOS)):
+                              ("spdx", SPDX), ("hydra", HYDRA), ("skos", SKOS), ("dcatap", DCATAP)):
         graph.bind(prefix, namespace)
     return graph
+
+
+def _concept(graph: Graph, concept: URIRef) -> URIRef:
+    graph.add((concept, RDF.type, SKOS.Concept))
+    for language, label in CONCEPTS[concept].items():
+        graph.add((concept, SKOS.prefLabel, Literal(label, lang=language)))
+    return concept
 
 
 def _time(moment: datetime) -> Literal:

@@ -121,9 +121,9 @@ class ParticipationViews:
         }
 
     async def _stances(self, document_id: str) -> list[dict[str, Any]]:
-        """Comments (not replies) per section and stance."""
+        """Comments (not replies) that passed moderation, per section and stance."""
         pipeline = [
-            {"$match": {"tool_id": document_id, "reply_to": None}},
+            {"$match": {"tool_id": document_id, "reply_to": None, "hidden": {"$ne": True}}},
             {"$group": {"_id": {"section": "$section", "stance": "$stance"}, "n": {"$sum": 1}}},
         ]
         sections: dict[int, dict[str, int]] = {}

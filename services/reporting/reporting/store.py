@@ -8,6 +8,7 @@ from pymongo.errors import DuplicateKeyError
 
 from reporting.projections import Change
 from reporting.projections import formats, participation
+from reporting.projections.alerts import ALERTS
 from reporting.projections.change import (
     BALLOTS,
     CAMPAIGNS,
@@ -17,7 +18,8 @@ from reporting.projections.change import (
     SERVICE_RATINGS,
 )
 
-COLLECTIONS = (CAMPAIGNS, BALLOTS, COMPLAINTS, DELIVERIES, SERVICE_RATINGS, SERVICE_EVALUATIONS, *participation.COLLECTIONS, *formats.COLLECTIONS)
+COLLECTIONS = (CAMPAIGNS, BALLOTS, COMPLAINTS, DELIVERIES, SERVICE_RATINGS, SERVICE_EVALUATIONS, ALERTS,
+               *participation.COLLECTIONS, *formats.COLLECTIONS)
 
 
 class ReadModel:

@@ -1,6 +1,6 @@
 """The DCAT-AP 3.0 catalogue and the datasets' files on the real broker and store: the
-catalogue passes the project's DCAT-AP 3.0 SHACL shapes (no violation, no warning but
-the recommended properties the service is known to miss), an RDF client following its
+catalogue passes the project's DCAT-AP 3.0 SHACL shapes (no violation, and no warning
+for a recommended property beyond MISSING_RECOMMENDED: none), an RDF client following its
 Hydra pages reads every dataset, each file matches its checksum and size, CSV and JSON
 agree with each other and with figures recomputed from the source events, small cells
 are withheld, caches get 304, and a finished day of the participation series never

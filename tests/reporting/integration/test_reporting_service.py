@@ -28,6 +28,11 @@ from sharik.events.feedback import (
 )
 from sharik.events.notifier import NotificationFailed, NotificationSent
 from sharik.events.voting import BallotClosed, BallotOpened, BallotOption, OptionCount, ResultPublished
+from tests.reporting.integration.test_reporting_consultation_datasets import (
+    all_events,
+    alert_history,
+    consultation_history,
+)
 from tests.support.service import running, unique_database
 
 pytestmark = pytest.mark.integration
@@ -35,6 +40,7 @@ pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
 ESCALATED = CATALOG.get("om.sharik.feedback.ComplaintEscalated.v1")
 DEADLINE_SECONDS = 120
+CONSULTATION_DATASETS = ("campaigns", "decisions", "kpi", "survey-responses", "draft-policy-comments", "alerts")
 
 
 @pytest.fixture(scope="module")
@@ -488,12 +494,38 @@ async def answers(client, agency: str, ballot_id: str, cause_id: str) -> dict:
 async def dataset_files(client, agency: str, ballot_id: str) -> dict[str, bytes]:
     """The agency's open datasets, byte for byte (the platform-wide ones count others' events)."""
     files = {}
-    for dataset_id in (f"ballot-result-{ballot_id}", f"complaint-volumes-{agency}", f"service-ratings-{agency}"):
+    for dataset_id in (f"ballot-result-{ballot_id}", f"complaint-volumes-{agency}", f"service-ratings-{agency}",
+                       *(f"{name}-{agency}" for name in CONSULTATION_DATASETS)):
         for extension in ("csv", "json"):
             response = await client.get(f"/datasets/{dataset_id}.{extension}")
             assert response.status_code == 200, response.text
             files[f"{dataset_id}.{extension}"] = response.content
     return files
+
+
+def consultation_datasets(client, agency: str):
+    async def read() -> dict[str, list | None]:
+        rows = {}
+        for name in CONSULTATION_DATASETS:
+            response = await client.get(f"/datasets/{name}-{agency}.json")
+            rows[name] = response.json()["rows"] if response.status_code == 200 else None
+        return rows
+
+    return read
+
+
+def consultation_complete(rows: dict[str, list | None]) -> bool:
+    """Every event of consultation_history and alert_history is in (their counts; the
+    third campaign is publish_a_history's)."""
+    return (
+        len(rows["campaigns"] or ()) == 3
+        and len(rows["decisions"] or ()) == 3
+        and any(r["target"] is not None for r in rows["kpi"] or ())
+        and sum(r["responses"] or 0 for r in rows["survey-responses"] or ()) == 11  # 2 in Dhofar withheld
+        and [r["for"] for r in rows["draft-policy-comments"] or ()] == [5, 0]
+        and (rows["draft-policy-comments"] or [{}])[0].get("outcome") == "partly_accepted"
+        and len(rows["alerts"] or ()) == 3
+    )
 
 
 @pytest.mark.timeout(900)  # each rebuild replays the shared topics' whole history
@@ -508,13 +540,17 @@ async def test_a_rebuild_from_the_topics_gives_the_same_answers(
     await send(producer, envelope(failed))
     for event in feedback_history(agency):
         await send(producer, envelope(event))
+    for event in all_events(consultation_history(agency)) + alert_history(agency):
+        await send(producer, envelope(event))
     await eventually(json_of(reporting, "/transparency/satisfaction", agency=agency), feedback_complete)
     await eventually(
         json_of(reporting, "/transparency/summary", agency=agency),
-        lambda s: s["campaigns_launched"] == 1 and s["votes_cast"] == 5 and s["complaints"]["by_status"]
+        # publish_a_history's campaign and consultation_history's two
+        lambda s: s["campaigns_launched"] == 3 and s["votes_cast"] == 5 and s["complaints"]["by_status"]
         == {"routed": 1, "submitted": 2, "resolved": 2},
     )
     await eventually(json_of(reporting, "/transparency/notifications", cause_id=ballot_id), lambda n: n["failed"] == 1)
+    await eventually(consultation_datasets(reporting, agency), consultation_complete)
     await eventually(
         json_of(reporting, "/transparency/complaints/timings", agency=agency), lambda t: t["resolve"]["count"] == 2
     )

@@ -20,11 +20,13 @@ def test_every_public_topic_but_votes_is_consumed():
         "consultation.competitions",
         "consultation.documents",
         "consultation.initiatives",
+        "consultation.moderation",
         "consultation.plans",
         "consultation.sessions",
         "consultation.surveys",
         "feedback.complaints",
         "feedback.services",
+        "notifier.alerts",
         "notifier.deliveries",
         "voting.ballots",
     ]

@@ -5,7 +5,8 @@ A read model joins the open data with one `register(source)` call: the catalogue
 CSV and JSON files, the checksums, the daily snapshots and the suppression rule then
 apply to it unchanged."""
 
-from reporting.datasets.table import Column, Source, Table, register, sources
+from reporting.datasets.table import Column, Related, Source, Table, register, sources
 from reporting.datasets import ballots, complaints, data_requests, participation, services  # noqa: F401  (registrations)
+from reporting.datasets import alerts, campaigns, consultation, kpi  # noqa: F401  (registrations)
 
-__all__ = ["Column", "Source", "Table", "register", "sources"]
+__all__ = ["Column", "Related", "Source", "Table", "register", "sources"]

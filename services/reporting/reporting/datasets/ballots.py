@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from reporting.catalogue import BINDING_LISTS, CONSULTATIVE_LISTS, PUBLISHED
 from reporting.config import ReportingSettings
-from reporting.datasets.table import Column, Source, Table, register
+from reporting.datasets.table import Column, Related, Source, Table, register
 from reporting.projections.change import BALLOTS
 from reporting.store import ReadModel
 from sharik.open_data import result_rows
@@ -27,6 +27,11 @@ COLUMNS = (
     Column("cost", "التكلفة", "Cost"),
     Column("status", "الحالة", "Status"),
 )
+BOARD = {"ar": "لوحة النشر كاملة: كل قيد بتجزئته، للتحقق من النتيجة صوتاً صوتاً.",
+         "en": "The whole bulletin board: every entry with its hash, to verify the result vote by vote."}
+BOARD_LIST = {"ar": "قائمة من قوائم لوحة النشر بصيغة CSV.", "en": "One list of the bulletin board, as CSV."}
+BUDGET = {"ar": "الميزانية التشاركية بصيغة pabulib النصية: المشاريع وتكاليفها والأصوات.",
+          "en": "The participatory budget in pabulib's text format: the projects, their costs and the votes."}
 
 
 async def ballot_results(read_model: ReadModel, settings: ReportingSettings) -> list[Table]:
@@ -39,10 +44,11 @@ def _table(ballot: dict, voting_url: str) -> Table:
     published: datetime = result["published_at"]
     board = f"{voting_url}/ballots/{quote(ballot_id)}"
     lists = BINDING_LISTS if ballot.get("binding") else CONSULTATIVE_LISTS
-    related = {"bulletin board (sharik-board/1)": f"{board}/board/export"}
-    related |= {f"bulletin board, list {name} (CSV)": f"{board}/open-data/board.csv?list={name}" for name in lists}
+    related = [Related("bulletin board (sharik-board/1)", f"{board}/board/export", "json", BOARD)]
+    related += [Related(f"bulletin board, list {name} (CSV)", f"{board}/open-data/board.csv?list={name}", "csv",
+                        BOARD_LIST) for name in lists]
     if ballot.get("kind") == "budget":
-        related["participatory budget (pabulib .pb)"] = f"{board}/budget.pb"
+        related.append(Related("participatory budget (pabulib .pb)", f"{board}/budget.pb", "txt", BUDGET))
     opened: datetime = ballot.get("opens_at") or published
     return Table(
         dataset_id=f"ballot-result-{ballot_id}",
@@ -61,7 +67,7 @@ def _table(ballot: dict, voting_url: str) -> Table:
         issued=published,
         modified=published,
         temporal=(opened, ballot.get("closed_at") or published),
-        related=related,
+        related=tuple(related),
     )
 
 

@@ -1,7 +1,7 @@
 """What a dataset is, and the registry of the sources that make them."""
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +27,17 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Related:
+    """A file kept elsewhere (the voting service's board) that the dataset links to;
+    `media` is a key of reporting.dcat.MEDIA_TYPES."""
+
+    title: str
+    url: str
+    media: str
+    description: Localized
+
+
+@dataclass(frozen=True)
 class Table:
     """One dataset: its description for the catalogue and its rows.
 
@@ -45,7 +56,7 @@ class Table:
     modified: datetime
     temporal: tuple[datetime, datetime]
     governorate: str | None = None  # the area covered; None: all of Oman
-    related: dict[str, str] = field(default_factory=dict)  # distribution title → URL elsewhere
+    related: tuple[Related, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ from reporting.projections.complaints import (
     complaint_status_changed,
 )
 from reporting.projections.deliveries import notification_failed, notification_sent
+from reporting.projections.alerts import PROJECTIONS as ALERTS
 from reporting.projections.formats import PROJECTIONS as FORMATS
+from reporting.projections.moderation import PROJECTIONS as MODERATION
 from reporting.projections.participation import PROJECTIONS as PARTICIPATION
 from reporting.projections.services import service_evaluated, service_rated
 from sharik.events import CATALOG, Event
@@ -37,6 +39,8 @@ PROJECTIONS: dict[type[Event], Callable[[Event], list[Change]]] = {
     NotificationFailed: notification_failed,
     **PARTICIPATION,
     **FORMATS,
+    **MODERATION,
+    **ALERTS,
 }
 
 # Escalations are being added to the catalog as this is written; they are projected

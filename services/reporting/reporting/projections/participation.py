@@ -148,7 +148,8 @@ def _contribution(contribution_id: str, tool: str, tool_id: str, event, at) -> C
 
 
 def kpi_targets_set(event: KpiTargetsSet) -> list[Change]:
-    fields = {"agency": event.agency, "period": event.period, "targets": event.targets.model_dump(), "revision": event.revision}
+    fields = {"agency": event.agency, "period": event.period, "targets": event.targets.model_dump(),
+              "revision": event.revision, "set_at": event.set_at}
     key = f"{event.agency}:{event.period}"
     return [Change(KPI_TARGETS, key, {"$set": fields}, guard={"revision": {"$lt": event.revision}})]
 
