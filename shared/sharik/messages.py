@@ -42,6 +42,9 @@ CATALOGUE: dict[str, Message] = {
     "too_many_attempts": Message(
         "Too many wrong attempts; try again later.", "محاولات خاطئة كثيرة؛ حاول لاحقًا."
     ),
+    "too_many_filings": Message(
+        "Too many anonymous filings from here; try again later.", "بلاغات مجهولة كثيرة من هنا؛ حاول لاحقًا."
+    ),
     # Voting.
     "ballot_not_open": Message("The ballot is not open for voting.", "الاقتراع غير مفتوح للتصويت."),
     "window_closed": Message("The time for this has passed.", "انتهى الوقت المحدد لذلك."),

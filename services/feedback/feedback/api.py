@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Annotated, Self
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, StringConstraints, model_validator
 
 from feedback.domain.complaint import (
@@ -25,7 +24,6 @@ from feedback.domain.status import LABELS, Status
 from feedback.domain.text import Reply
 from feedback.domain.tracking import grouped
 from feedback.handlers import ChangeStatus, ComplaintHandlers, FileComplaint
-from feedback.limits import TooManyAttempts
 from sharik.http import CurrentUser, error_body
 from sharik.places import check_place
 
@@ -452,14 +450,6 @@ class ReporterOut(BaseModel):
     contact: ContactOut | None
 
 
-def _too_many(error: TooManyAttempts) -> JSONResponse:
-    return JSONResponse(
-        error_body(error.code, error.message),
-        status_code=error.status,
-        headers={"Retry-After": str(error.retry_after)},
-    )
-
-
 def _label(status: str) -> Label:
     return Label(ar=LABELS[status].ar, en=LABELS[status].en)
 
@@ -481,13 +471,10 @@ async def file_complaint(body: ComplaintIn, user: CurrentUser, handlers: Handler
 
 
 @router.post("/anonymous", status_code=201, response_model=FiledAnonymously)
-async def file_anonymously(body: ComplaintIn, handlers: Handlers, client: Client) -> FiledAnonymously | JSONResponse:
+async def file_anonymously(body: ComplaintIn, handlers: Handlers, client: Client) -> FiledAnonymously:
     """Anyone files without an account; the response's secret is shown only this once.
     Limited per client address (429 with Retry-After)."""
-    try:
-        complaint, secret = await handlers.file_anonymously(body.command(), client=client)
-    except TooManyAttempts as error:
-        return _too_many(error)
+    complaint, secret = await handlers.file_anonymously(body.command(), client=client)
     return FiledAnonymously(
         tracking_code=grouped(complaint.tracking_code),
         secret=grouped(secret),
@@ -502,37 +489,28 @@ async def track_complaint(
     handlers: Handlers,
     client: Client,
     secret: Annotated[str | None, Header(alias="X-Tracking-Secret", max_length=64)] = None,
-) -> Tracking | ComplaintOut | JSONResponse:
+) -> Tracking | ComplaintOut:
     """Follow a submission by its tracking code; with the `X-Tracking-Secret` of an
     anonymous report, the whole case. Failed guesses are limited per address (429)."""
-    try:
-        if secret is None:
-            return Tracking.of(await handlers.track(tracking_code, client=client))
-        return ComplaintOut.of(await handlers.open(tracking_code, secret, client=client))
-    except TooManyAttempts as error:
-        return _too_many(error)
+    if secret is None:
+        return Tracking.of(await handlers.track(tracking_code, client=client))
+    return ComplaintOut.of(await handlers.open(tracking_code, secret, client=client))
 
 
 @router.post("/track/{tracking_code}/access", response_model=None)
 async def open_complaint(
     tracking_code: str, body: SecretIn, handlers: Handlers, client: Client
-) -> ComplaintOut | JSONResponse:
+) -> ComplaintOut:
     """The anonymous reporter opens the whole case with the secret in the body."""
-    try:
-        return ComplaintOut.of(await handlers.open(tracking_code, body.secret, client=client))
-    except TooManyAttempts as error:
-        return _too_many(error)
+    return ComplaintOut.of(await handlers.open(tracking_code, body.secret, client=client))
 
 
 @router.post("/track/{tracking_code}/replies", status_code=201, response_model=None)
 async def reply_as_reporter(
     tracking_code: str, body: ReporterReplyIn, secret: TrackingSecret, handlers: Handlers, client: Client
-) -> ComplaintOut | JSONResponse:
+) -> ComplaintOut:
     """The anonymous reporter answers the agency (`X-Tracking-Secret` required)."""
-    try:
-        return ComplaintOut.of(await handlers.reply_as_reporter(tracking_code, secret, body.message, client=client))
-    except TooManyAttempts as error:
-        return _too_many(error)
+    return ComplaintOut.of(await handlers.reply_as_reporter(tracking_code, secret, body.message, client=client))
 
 
 @router.get("/mine")

@@ -24,7 +24,7 @@ class TooManyAttempts(DomainError):
     status = 429
 
     def __init__(self, code: str, message: str, retry_after: int) -> None:
-        super().__init__(f"{message}; try again in {retry_after} seconds")
+        super().__init__(f"{message}; try again in {retry_after} seconds", headers={"Retry-After": str(retry_after)})
         self.code = code
         self.retry_after = retry_after
 

@@ -94,6 +94,11 @@ async def test_wrong_secrets_on_one_code_lock_that_code_only(feedback):
     locked = await feedback.post(f"/complaints/track/{x}/access", json={"secret": x_secret})
     assert locked.status_code == 429, "the guessed code is locked, even with its secret"
     assert locked.json()["error"]["code"] == "too_many_attempts" and int(locked.headers["Retry-After"]) >= 1
+    in_arabic = await feedback.post(
+        f"/complaints/track/{x}/access", json={"secret": x_secret}, headers={"Accept-Language": "ar"}
+    )
+    assert in_arabic.json()["error"]["message"] == "محاولات خاطئة كثيرة؛ حاول لاحقًا."
+    assert in_arabic.headers["Retry-After"], "the Arabic refusal still says when to retry"
     other = await feedback.post(f"/complaints/track/{y}/access", json={"secret": y_secret})
     assert other.status_code == 200, "the same client's bad guesses on X do not lock Y"
     assert (await feedback.get(f"/complaints/track/{y}", headers={"X-Tracking-Secret": y_secret})).status_code == 200
