@@ -460,7 +460,10 @@ async def reporting(db: AsyncDatabase) -> Calls:
         await store.create_indexes()
     # A launched campaign with a draft policy, so the participation and accountability
     # views go past the campaign's lookup to every query they make.
-    await read_model[CAMPAIGNS].insert_one({"_id": "campaign-1", "agency": "mtcit", "launched_at": NOW, "title": {}})
+    await read_model[CAMPAIGNS].insert_one(
+        {"_id": "campaign-1", "agency": "mtcit", "kind": "consultation", "state": "launched", "launched_at": NOW,
+         "title": {"ar": "حملة", "en": "A campaign"}, "opens_at": NOW, "closes_at": NOW + timedelta(days=30)}
+    )
     await read_model[TOOLS].insert_one(
         {"_id": "draft_policy:document-1", "kind": "draft_policy", "tool_id": "document-1", "campaign_id": "campaign-1",
          "agency": "mtcit", "opens_at": NOW}
