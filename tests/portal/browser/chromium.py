@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -85,7 +86,16 @@ class Visitor:
     def submit(self, css: str = "main form button[type=submit]") -> None:
         """Press a form's button and wait for the next page; check it."""
         before = self.driver.find_element(By.TAG_NAME, "html")
-        self.driver.find_element(By.CSS_SELECTOR, css).click()
+        for attempt in range(3):
+            # Chromium can answer for a node of the page it is still replacing; find it again.
+            try:
+                self.driver.find_element(By.CSS_SELECTOR, css).click()
+                break
+            except WebDriverException as error:
+                if attempt == 2 or "does not belong to the document" not in str(error):
+                    raise
+                time.sleep(0.5)
+                before = self.driver.find_element(By.TAG_NAME, "html")
         WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(before))
         self.check()
 
